@@ -1,0 +1,33 @@
+"""Staff accounts, roles, sign-in, and user administration."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("accounts", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Login, the account routes, the console entries and the ``users`` CLI."""
+    from app.accounts import admin, cli, routes  # noqa: F401
+    from app.accounts.models import User
+    from app.extensions import db, login_manager
+    from app.web.registry import ConsoleEntry, get_registry
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        ident, _, token = user_id.partition(":")
+        if not ident.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.users_cli)
+    get_registry(app).console.append(
+        ConsoleEntry("用户管理", "accounts.list_users", ("admin",), "账号、角色、重置密码", order=90)
+    )

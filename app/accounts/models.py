@@ -1,0 +1,109 @@
+"""Staff accounts and roles."""
+
+import contextlib
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now in UTC (stored as such in every ``*_at`` column)."""
+    return datetime.now(UTC)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Rotated at logout and on deactivation so copied session cookies stop working.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(32))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        return [row.role for row in self.role_rows]
+
+    def set_roles(self, roles) -> None:
+        """Replace the user's roles with ``roles`` (unknown names are ignored by callers' forms)."""
+        wanted = set(roles)
+        self.role_rows = [row for row in self.role_rows if row.role in wanted]
+        for role in sorted(wanted - set(self.roles)):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, *roles: str) -> bool:
+        return bool(set(roles) & set(self.roles))
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            ok = _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if ok and _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return ok
+
+    def rotate_session(self) -> None:
+        self.session_token = secrets.token_urlsafe(32)
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        locked = self.locked_until
+        if locked is not None and locked.tzinfo is None:
+            locked = locked.replace(tzinfo=UTC)
+        return locked is not None and locked > now
+
+
+def dummy_verify(password: str) -> None:
+    """Spend the same time as a real check so unknown usernames are not revealed by timing."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+_DUMMY_HASH: str | None = None

@@ -1,0 +1,154 @@
+"""Account services: authentication with lockout, user management."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.accounts.models import User, dummy_verify, utcnow
+from app.extensions import db
+from app.web.access import ROLES
+
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+MIN_PASSWORD = 10
+
+
+class AccountError(Exception):
+    """A domain error with a Chinese message for the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class LoginFailed(AccountError):
+    pass
+
+
+class AccountLocked(AccountError):
+    pass
+
+
+def find_user(username: str) -> User | None:
+    """Return the user with ``username`` (case-insensitive), or None."""
+    name = (username or "").strip().lower()
+    if not name:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.username) == name))
+
+
+def authenticate(username: str, password: str) -> User:
+    """Check credentials, counting failures and locking the account after too many."""
+    user = find_user(username)
+    generic = LoginFailed("用户名或密码不正确。")
+    if user is None:
+        dummy_verify(password)
+        raise generic
+    if user.is_locked():
+        raise AccountLocked(
+            f"登录失败次数过多，账号已暂时锁定，请 {current_app.config['LOGIN_LOCKOUT_MINUTES']} 分钟后再试，"
+            "或联系系统管理员。"
+        )
+    if not user.check_password(password) or not user.active:
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+        db.session.commit()
+        raise generic
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def validate_password(password: str, username: str = "") -> None:
+    """Refuse passwords that are too short or equal to the username."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。", "password")
+    if len(password) > 128:
+        raise AccountError("密码不能超过 128 个字符。", "password")
+    if username and password.lower() == username.lower():
+        raise AccountError("密码不能与用户名相同。", "password")
+
+
+def validate_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not 3 <= len(name) <= 40 or not set(name) <= USERNAME_CHARS:
+        raise AccountError("用户名需为 3–40 位小写字母、数字或 _ . -。", "username")
+    return name
+
+
+def create_user(username: str, password: str, roles, display_name: str | None = None, **flags) -> User:
+    """Create a staff user; raises AccountError on a bad or duplicate username, password or role."""
+    name = validate_username(username)
+    if find_user(name):
+        raise AccountError("这个用户名已经存在。", "username")
+    roles = list(dict.fromkeys(roles))
+    if not roles or set(roles) - set(ROLES):
+        raise AccountError("请至少选择一个有效的角色。", "roles")
+    validate_password(password, name)
+    display = (display_name or name).strip()
+    if not 1 <= len(display) <= 40:
+        raise AccountError("姓名需为 1–40 个字符。", "display_name")
+    user = User(username=name, display_name=display, **flags)
+    user.set_password(password)
+    user.set_roles(roles)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a user's own password after checking the current one."""
+    if not user.check_password(current):
+        raise AccountError("当前密码不正确。", "current_password")
+    if current == new:
+        raise AccountError("新密码不能与当前密码相同。", "new_password")
+    try:
+        validate_password(new, user.username)
+    except AccountError as exc:
+        raise AccountError(exc.message, "new_password") from exc
+    user.set_password(new)
+    user.must_change_password = False
+    user.rotate_session()
+    db.session.commit()
+
+
+def reset_password(user: User) -> str:
+    """Give ``user`` a one-time password that must be changed at next login; return it."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
+    temporary = "".join(secrets.choice(alphabet) for _ in range(12))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.rotate_session()
+    db.session.commit()
+    return temporary
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate a user; deactivation ends their sessions at once."""
+    user.active = active
+    if not active:
+        user.rotate_session()
+    db.session.commit()
+
+
+def set_roles(user: User, roles) -> None:
+    """Replace a user's roles."""
+    roles = list(dict.fromkeys(roles))
+    if not roles or set(roles) - set(ROLES):
+        raise AccountError("请至少选择一个有效的角色。", "roles")
+    user.set_roles(roles)
+    db.session.commit()
+
+
+def logout_everywhere(user: User) -> None:
+    """Invalidate every session cookie the user holds."""
+    user.rotate_session()
+    db.session.commit()

@@ -1,0 +1,3 @@
+"""api routes."""
+
+from app.api import bp  # noqa: F401

@@ -1,0 +1,69 @@
+"""Environment-driven configuration."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+DEV_SECRET_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+def _dev_secret_key(instance: Path) -> str:
+    """Return a random development key kept in ``instance/`` so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / DEV_SECRET_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = os.environ.get("APP_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'app.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE / "search-index")
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE / "uploads")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token is bound to the session, which itself expires
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # staff sessions expire after 8 h idle
+    SESSION_REFRESH_EACH_REQUEST = True
+    HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "0531-83212345")
+    HOTLINE_DATA_KEY = os.environ.get("HOTLINE_DATA_KEY")  # Fernet key(s), comma separated; newest first
+    BUREAU_NAME = "济南市章丘区民政局"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_RATE_LIMIT = "20 per 5 minutes"
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+
+
+def finalize(app_config: dict, instance: Path) -> None:
+    """Fill values that depend on the environment; refuse unsafe production settings."""
+    if not app_config.get("SECRET_KEY"):
+        if app_config.get("ENV_NAME") == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+        app_config["SECRET_KEY"] = _dev_secret_key(instance)
+    if app_config.get("ENV_NAME") == "production" and app_config["SECRET_KEY"] in {
+        TestConfig.SECRET_KEY,
+        "dev",
+        "change-me",
+    }:
+        raise RuntimeError("Refusing to start in production with a default SECRET_KEY.")

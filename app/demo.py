@@ -1,0 +1,62 @@
+"""``flask demo load``: idempotent demo data from every feature."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.web.registry import get_registry
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+# Demo staff: (username, display name, roles, password). Printed by `make run`.
+DEMO_STAFF = [
+    ("admin", "系统管理员", ("admin",), "zq-admin-2026"),
+    ("editor", "王编辑", ("editor",), "zq-editor-2026"),
+    ("counselor", "李咨询", ("counselor",), "zq-counselor-2026"),
+    ("counselor2", "赵咨询", ("counselor",), "zq-counselor2-2026"),
+    ("archivist", "张档案", ("archivist",), "zq-archivist-2026"),
+    ("reviewer", "刘审核", ("archivist",), "zq-reviewer-2026"),
+]
+
+
+def load_staff() -> None:
+    """Create the demo staff accounts that do not exist yet."""
+    from app.accounts import services
+
+    for username, name, roles, password in DEMO_STAFF:
+        if services.find_user(username) is None:
+            services.create_user(username, password, roles, name)
+
+
+def database_is_empty() -> bool:
+    from app.accounts.models import User
+
+    return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
+def load_command(if_empty: bool):
+    """Load demo staff and every feature's demo content (safe to run twice)."""
+    if if_empty and not database_is_empty():
+        click.echo("database already has data; demo not loaded")
+        return
+    load_staff()
+    for name, loader in sorted(get_registry(current_app).demo, key=lambda item: item[0]):
+        click.echo(f"loading demo: {name}")
+        loader()
+    click.echo("demo data loaded")
+
+
+@demo_cli.command("logins")
+def logins_command():
+    """Print the demo staff logins."""
+    click.echo("Demo staff logins (username / password / roles):")
+    for username, _name, roles, password in DEMO_STAFF:
+        click.echo(f"  {username:<11} {password:<20} {', '.join(roles)}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,3 @@
+"""hotline routes."""
+
+from app.hotline import bp  # noqa: F401

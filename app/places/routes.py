@@ -1,0 +1,3 @@
+"""places routes."""
+
+from app.places import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""policies routes."""
+
+from app.policies import bp  # noqa: F401

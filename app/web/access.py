@@ -1,0 +1,66 @@
+"""Access control in one place: role decorators used by every staff view."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from app.web.urls import safe_next
+
+ROLES = {
+    "admin": "系统管理员",
+    "editor": "政策编辑",
+    "counselor": "热线咨询员",
+    "archivist": "地名档案员",
+}
+
+
+def _login_redirect():
+    """Send an anonymous visitor to the login page (htmx: full-page redirect via HX-Redirect)."""
+    target = url_for("accounts.login", next=safe_next(request.full_path.rstrip("?")))
+    if getattr(request, "htmx", None):
+        response = redirect(target)
+        response.status_code = 401
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def login_required(view: Callable) -> Callable:
+    """Require a signed-in, active staff user whose password is not pending a forced change."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _login_redirect()
+        if current_user.must_change_password and request.endpoint not in {
+            "accounts.change_password",
+            "accounts.logout",
+        }:
+            return redirect(url_for("accounts.change_password"))
+        return view(*args, **kwargs)
+
+    wrapped.staff_roles = getattr(view, "staff_roles", ())  # type: ignore[attr-defined]
+    wrapped.login_required = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def role_required(*roles: str) -> Callable:
+    """Require one of ``roles`` (admins are not implied: privacy rules differ per role)."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not current_user.has_any_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped = login_required(checked)
+        wrapped.staff_roles = roles  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -1,0 +1,96 @@
+"""Site-wide public routes: home, elder-mode preference, health, sitemap, robots."""
+
+import logging
+from datetime import date
+
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from sqlalchemy import text
+
+from app.extensions import db
+from app.web import bp
+from app.web.registry import get_registry
+from app.web.render import render
+from app.web.urls import safe_next
+
+log = logging.getLogger(__name__)
+ELDER_COOKIE = "elder"
+
+
+@bp.get("/")
+def home():
+    """Show the home page with the three sections and what each feature contributes."""
+    sections = []
+    for section in sorted(get_registry(current_app).home, key=lambda s: s.order):
+        try:
+            sections.append((section.template, section.context()))
+        except Exception:  # a broken section must not take the home page down
+            log.exception("home section %s failed", section.template)
+    return render("web/home.html", sections=sections)
+
+
+@bp.post("/prefs/elder")
+def toggle_elder():
+    """Toggle 长辈模式 (large text, big targets) and remember it in a cookie."""
+    enabled = request.cookies.get(ELDER_COOKIE) != "1"
+    if request.form.get("mode") in {"on", "off"}:
+        enabled = request.form["mode"] == "on"
+    back = safe_next(request.form.get("next")) or url_for("web.home")
+    response = redirect(back, code=303)
+    response.set_cookie(
+        ELDER_COOKIE, "1" if enabled else "0", max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+    )
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report database and registered component health as JSON (503 when something is down)."""
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = {"status": "ok", "engine": db.engine.dialect.name}
+    except Exception as exc:
+        log.warning("health: database check failed: %s", exc)
+        checks["database"] = {"status": "error"}
+    for name, check in get_registry(current_app).health.items():
+        try:
+            checks[name] = check()
+        except Exception as exc:
+            log.warning("health: %s check failed: %s", name, exc)
+            checks[name] = {"status": "error"}
+    ok = checks["database"]["status"] == "ok"
+    body = {"status": "ok" if ok else "error", "checks": checks}
+    return jsonify(body), 200 if ok else 503
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """List every public page for search engines."""
+    entries = [{"loc": url_for("web.home", _external=True), "lastmod": None}]
+    for provider in get_registry(current_app).sitemap:
+        for entry in provider():
+            entries.append({"loc": request.host_url.rstrip("/") + entry.loc, "lastmod": entry.lastmod})
+    xml = render_template("web/sitemap.xml", entries=entries, today=date.today())
+    response = make_response(xml)
+    response.mimetype = "application/xml"
+    return response
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Keep crawlers out of staff and booking pages."""
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /console/",
+            "Disallow: /login",
+            "Disallow: /account/",
+            "Disallow: /hotline/bookings/",
+            "Disallow: /hotline/manage",
+            f"Sitemap: {url_for('web.sitemap', _external=True)}",
+            "",
+        ]
+    )
+    response = make_response(body)
+    response.mimetype = "text/plain"
+    return response
