@@ -1,3 +1,0 @@
-"""api routes."""
-
-from app.api import bp  # noqa: F401
