@@ -87,6 +87,12 @@ def _config(database_url: str, workdir: Path) -> dict:
     return config
 
 
+@pytest.fixture(scope="session")
+def app_config(_migrated, _workdir) -> dict:
+    """The configuration of every test app (migrated test DB, temporary index and upload dirs)."""
+    return _config(_migrated, _workdir)
+
+
 def _clean_tables() -> None:
     """Empty every table except reference tables seeded by migrations (``info={"reference": True}``)."""
     tables = [t for t in reversed(db.metadata.sorted_tables) if not t.info.get("reference")]
