@@ -1,4 +1,34 @@
-"""Feature package: places (filled in by its issue)."""
+"""Feature package: places (红色地名 archive).
+
+Interface summary (engineer A: public side; engineer B: console side)
+-------------------------------------------------------------------
+models (``app.places.models``)
+  Reference tables (seeded by migration 0004, ``info={"reference": True}``): ``Category`` (name, code,
+  position), ``Era``, ``ProtectionLevel``, ``Town`` (name, short_name, latitude, longitude: the 18 镇街),
+  ``Theme`` (name, slug, description; archivists may add more).
+  ``PlaceName``: code "ZQ-0001", name, pinyin (tones, "míng shuǐ"), pinyin_plain ("mingshui"),
+  category/town/era/protection_level (FK + relationship), village, address, longitude/latitude (WGS-84),
+  origin 来历, history 沿革, story 红色故事, persons/events (JSON lists of str), status ∈ draft/in_review/
+  published/archived, author, reviewer, reviewed_at, review_comment, created_at/updated_at/published_at;
+  relationships aliases (``PlaceAlias`` name+kind ∈ ALIAS_KINDS), sources (``Source`` citation/url/note),
+  photos (``Photo`` filename/thumb_filename in UPLOAD_DIR/places/, caption, credit, position, sizes),
+  themes (M2M ``place_themes``), revisions (``PlaceRevision`` snapshot JSON, author, note, newest first).
+  Transitions on the model raise ``PlaceStateError`` (Chinese message): ``submit()``,
+  ``approve(reviewer, comment="")``, ``send_back(reviewer, comment)``, ``archive()``, ``reopen()``,
+  ``publish_directly()``; predicates ``can_edit(user)``, ``can_review(user)``; ``snapshot()`` → dict.
+reference (``app.places.reference``)
+  ``ReferenceMatcher()`` with ``.town(v)``, ``.category(v)``, ``.era(v)``, ``.protection_level(v)``,
+  ``.theme(v)`` → row or None (明水 → 明水街道, 埠村镇 → 埠村街道, traditional/full-width tolerated);
+  ``all_towns()``, ``all_categories()``, ``all_eras()``, ``all_protection_levels()``, ``all_themes()``.
+pinyin (``app.places.pinyin``)
+  ``tone_pinyin(name)``, ``plain_pinyin(name)``, ``initials(name)``, ``display_pinyin(name)``.
+search (``app.places.search_docs``)
+  ``schedule_place(place)``: call inside the service transaction after any change that may affect the
+  public view (publish, edit of a published entry, archive, delete); the index updates after commit.
+photos
+  Files live in ``UPLOAD_DIR/places/``; public route ``places.photo_file`` serves them by stored name
+  (published places only).
+"""
 
 from flask import Blueprint, Flask
 

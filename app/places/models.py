@@ -1,1 +1,353 @@
-"""places models."""
+"""Places (红色地名) tables: reference lists, place names, aliases, sources, photos, themes, revisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User, utcnow
+from app.extensions import db
+
+REFERENCE = {"info": {"reference": True}}
+
+# Workflow states and their Chinese labels (the console shows the labels).
+STATUS_LABELS = {
+    "draft": "草稿",
+    "in_review": "待审核",
+    "published": "已发布",
+    "archived": "已归档",
+}
+ALIAS_KINDS = ("曾用名", "俗称", "简称")
+
+
+class PlaceStateError(Exception):
+    """A workflow transition that is not allowed from the current state (Chinese message)."""
+
+
+# --- reference lists (seeded by migration 0004, editable by admins) --------------------------------
+
+
+class Category(db.Model):
+    """地名类别 with a GB/T 18521-style classification code."""
+
+    __tablename__ = "place_categories"
+    __table_args__ = REFERENCE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Era(db.Model):
+    """历史时期 of a place's red history."""
+
+    __tablename__ = "place_eras"
+    __table_args__ = REFERENCE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtectionLevel(db.Model):
+    """文物保护级别."""
+
+    __tablename__ = "place_protection_levels"
+    __table_args__ = REFERENCE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Town(db.Model):
+    """One of Zhangqiu's 18 镇街, with its short name and approximate centre (WGS-84)."""
+
+    __tablename__ = "towns"
+    __table_args__ = REFERENCE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    short_name: Mapped[str] = mapped_column(String(20), unique=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(db.Model):
+    """专题 (themed collection), created by archivists; four are seeded by the migration."""
+
+    __tablename__ = "themes"
+    __table_args__ = REFERENCE
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+place_themes = Table(
+    "place_themes",
+    db.metadata,
+    Column("place_id", ForeignKey("place_names.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+# --- the archive entries ------------------------------------------------------------------------
+
+
+class PlaceName(db.Model):
+    """A red place name (地名条目) and its review workflow."""
+
+    __tablename__ = "place_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # ZQ-0001
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    pinyin: Mapped[str] = mapped_column(String(300), default="")  # with tone marks: Míngshuǐ
+    pinyin_plain: Mapped[str] = mapped_column(String(300), default="")  # "mingshui", used for name order
+    category_id: Mapped[int] = mapped_column(ForeignKey("place_categories.id"), index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
+    village: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    era_id: Mapped[int | None] = mapped_column(ForeignKey("place_eras.id"), index=True)
+    origin: Mapped[str] = mapped_column(Text, default="")  # 来历
+    history: Mapped[str] = mapped_column(Text, default="")  # 沿革
+    story: Mapped[str] = mapped_column(Text, default="")  # 红色故事
+    persons: Mapped[list[str]] = mapped_column(JSON, default=list)  # 相关人物
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)  # 相关事件
+    protection_level_id: Mapped[int | None] = mapped_column(ForeignKey("place_protection_levels.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    town: Mapped[Town | None] = relationship(lazy="joined")
+    era: Mapped[Era | None] = relationship(lazy="joined")
+    protection_level: Mapped[ProtectionLevel | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    aliases: Mapped[list[PlaceAlias]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="PlaceAlias.position, PlaceAlias.id"
+    )
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="Source.position, Source.id"
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="Photo.position, Photo.id"
+    )
+    themes: Mapped[list[Theme]] = relationship(secondary=place_themes, order_by=Theme.position)
+    revisions: Mapped[list[PlaceRevision]] = relationship(
+        back_populates="place",
+        cascade="all, delete-orphan",
+        order_by="PlaceRevision.created_at.desc(), PlaceRevision.id.desc()",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<PlaceName {self.code} {self.name} {self.status}>"
+
+    # -- predicates --------------------------------------------------------------------------------
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def aliases_by_kind(self) -> dict[str, list[str]]:
+        """Aliases grouped by kind, in the fixed order 曾用名, 俗称, 简称 (empty kinds left out)."""
+        groups: dict[str, list[str]] = {}
+        for kind in ALIAS_KINDS:
+            names = [a.name for a in self.aliases if a.kind == kind]
+            if names:
+                groups[kind] = names
+        return groups
+
+    def can_edit(self, user) -> bool:
+        """Archivists and admins edit entries; entries in review are frozen until reviewed."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return user.has_any_role("archivist", "admin") and self.status != "in_review"
+
+    def can_review(self, user) -> bool:
+        """A different archivist than the author, or an admin, may approve or return an entry."""
+        if user is None or not getattr(user, "is_authenticated", False) or self.status != "in_review":
+            return False
+        if user.has_role("admin"):
+            return True
+        return user.has_role("archivist") and user.id != self.author_id
+
+    # -- state transitions -------------------------------------------------------------------------
+    def submit(self) -> None:
+        """draft → in_review."""
+        if self.status != "draft":
+            raise PlaceStateError("只有草稿可以提交审核。")
+        self.status = "in_review"
+        self.review_comment = ""
+
+    def approve(self, reviewer: User, comment: str = "") -> None:
+        """in_review → published, recording who reviewed it and when."""
+        if self.status != "in_review":
+            raise PlaceStateError("只有待审核的条目可以通过审核。")
+        now = utcnow()
+        self.status = "published"
+        self.reviewer = reviewer
+        self.reviewed_at = now
+        self.review_comment = comment
+        self.published_at = self.published_at or now
+
+    def send_back(self, reviewer: User, comment: str) -> None:
+        """in_review → draft with the reviewer's comment (退回修改)."""
+        if self.status != "in_review":
+            raise PlaceStateError("只有待审核的条目可以退回。")
+        if not comment.strip():
+            raise PlaceStateError("退回时请填写审核意见。")
+        self.status = "draft"
+        self.reviewer = reviewer
+        self.reviewed_at = utcnow()
+        self.review_comment = comment.strip()
+
+    def archive(self) -> None:
+        """Any state except archived → archived (hidden from the public)."""
+        if self.status == "archived":
+            raise PlaceStateError("该条目已归档。")
+        self.status = "archived"
+
+    def reopen(self) -> None:
+        """archived or published → draft, so it can be edited and reviewed again."""
+        if self.status not in {"archived", "published"}:
+            raise PlaceStateError("只有已发布或已归档的条目可以重新编辑。")
+        self.status = "draft"
+
+    def publish_directly(self) -> None:
+        """Mark as published without review (imports with --publish, demo data)."""
+        self.status = "published"
+        self.published_at = self.published_at or utcnow()
+
+    # -- revisions ---------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """Every editable field as plain JSON (names for reference values), for PlaceRevision."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "pinyin": self.pinyin,
+            "pinyin_plain": self.pinyin_plain,
+            "category": self.category.name if self.category else None,
+            "town": self.town.name if self.town else None,
+            "village": self.village or "",
+            "address": self.address or "",
+            "longitude": self.longitude,
+            "latitude": self.latitude,
+            "era": self.era.name if self.era else None,
+            "origin": self.origin or "",
+            "history": self.history or "",
+            "story": self.story or "",
+            "persons": list(self.persons or []),
+            "events": list(self.events or []),
+            "protection_level": self.protection_level.name if self.protection_level else None,
+            "aliases": [{"name": a.name, "kind": a.kind} for a in self.aliases],
+            "sources": [{"citation": s.citation, "url": s.url, "note": s.note} for s in self.sources],
+            "themes": [t.name for t in self.themes],
+            "status": self.status,
+        }
+
+
+class PlaceAlias(db.Model):
+    """Another name of a place: 曾用名, 俗称 or 简称."""
+
+    __tablename__ = "place_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="曾用名")
+    position: Mapped[int] = mapped_column(default=0)
+
+    place: Mapped[PlaceName] = relationship(back_populates="aliases")
+
+
+class Source(db.Model):
+    """A source (出处) backing an entry: citation, optional URL and note."""
+
+    __tablename__ = "place_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), index=True)
+    citation: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    place: Mapped[PlaceName] = relationship(back_populates="sources")
+
+
+class Photo(db.Model):
+    """A re-encoded photo stored under a random name in UPLOAD_DIR/places/, plus its thumbnail."""
+
+    __tablename__ = "place_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(100), unique=True)  # e.g. "3f2a….jpg"
+    thumb_filename: Mapped[str] = mapped_column(String(100))  # e.g. "3f2a…_t.jpg"
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    credit: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    width: Mapped[int] = mapped_column(default=0)
+    height: Mapped[int] = mapped_column(default=0)
+    thumb_width: Mapped[int] = mapped_column(default=0)
+    thumb_height: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    place: Mapped[PlaceName] = relationship(back_populates="photos")
+
+
+class PlaceRevision(db.Model):
+    """A JSON snapshot of an entry taken at every save (history, diff, restore)."""
+
+    __tablename__ = "place_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), index=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    place: Mapped[PlaceName] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship()
