@@ -1,0 +1,573 @@
+"""Case management services: open cases, work them (assign, status, calls, notes, follow-ups), read them.
+
+Services own their transaction (commit at the end), except the hooks called inside the booking
+transaction (``open_case_for_booking``, ``on_booking_rescheduled``, ``on_booking_cancelled``), which
+only flush. Nothing here logs personal data: log lines carry case numbers and counts only.
+Statistics live in ``cases_stats``, the retention purge in ``cases_purge``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import Flask
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts.models import User, UserRole, utcnow
+from app.extensions import db
+from app.hotline.case_models import (
+    CALL_RESULTS,
+    CONTACT_RESULTS,
+    DONE_STATUSES,
+    FOLLOW_UP_REMINDER,
+    FOLLOW_UP_VISIT,
+    FOLLOWING,
+    NEW,
+    OPEN_STATUSES,
+    PRIORITIES,
+    PRIORITY_NORMAL,
+    PRIORITY_RANK,
+    PRIORITY_URGENT,
+    SOURCE_BOOKING,
+    SOURCE_PHONE_IN,
+    STATUSES,
+    AccessLog,
+    Case,
+    CaseCounter,
+    CaseError,
+    CaseEvent,
+    CaseNote,
+    FollowUp,
+)
+from app.hotline.models import LOCAL_TZ, MODES, TOPICS, TOWNS, Booking, BookingStateError, Slot
+from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
+
+log = logging.getLogger(__name__)
+
+NOTE_MAX = 2000
+DESCRIPTION_MAX = 500
+PURPOSE_MAX = 200
+PER_PAGE = 20
+
+
+def init_app(app: Flask) -> None:
+    """Plug case management into the hotline package: console views, CLI, console tile, demo data."""
+    from app.hotline import cases_demo, console  # noqa: F401  (console registers views on bp)
+    from app.web.registry import get_registry
+
+    app.config.setdefault("HOTLINE_RETENTION_DAYS", 180)
+    app.config.setdefault("HOTLINE_UNUSED_BOOKING_DAYS", 30)
+    registry = get_registry(app)
+    registry.demo.append(("31-hotline-cases", cases_demo.load))
+
+
+# --- time helpers ---------------------------------------------------------------------------------
+
+
+def local_today() -> date:
+    """Today's date in Asia/Shanghai."""
+    return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where local ``day`` starts and ends."""
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    return start, start + timedelta(days=1)
+
+
+# --- opening cases --------------------------------------------------------------------------------
+
+
+def _next_sequence(year: int) -> int:
+    """Take the next number of ``year`` with one UPDATE (row lock held until commit: no duplicates)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = CaseCounter.__table__
+    db.session.execute(
+        insert(table).values(year=year, last_number=0).on_conflict_do_nothing(index_elements=["year"])
+    )
+    db.session.execute(update(table).where(table.c.year == year).values(last_number=table.c.last_number + 1))
+    return db.session.execute(select(table.c.last_number).where(table.c.year == year)).scalar_one()
+
+
+def _family_for(hash_value: str | None) -> int | None:
+    """The anonymous family number already used for this phone, if any."""
+    if not hash_value:
+        return None
+    return db.session.scalar(
+        select(Case.family_id).where(Case.phone_hash == hash_value, Case.family_id.is_not(None)).limit(1)
+    )
+
+
+def _new_case(**fields) -> Case:
+    """Create a case with the next number of the current local year (flushes, does not commit)."""
+    now = fields.pop("now", None) or utcnow()
+    year = now.astimezone(LOCAL_TZ).year
+    family = _family_for(fields.get("phone_hash"))
+    sequence = _next_sequence(year)
+    case = Case(
+        number=f"{year}-{sequence:04d}",
+        year=year,
+        sequence=sequence,
+        created_at=now,
+        family_id=family,
+        **fields,
+    )
+    db.session.add(case)
+    db.session.flush()
+    if case.family_id is None:
+        case.family_id = case.id
+    return case
+
+
+def _event(case: Case, kind: str, detail: str = "", actor: User | None = None, at: datetime | None = None):
+    event = CaseEvent(case=case, kind=kind, detail=detail, actor=actor, at=at or utcnow())
+    db.session.add(event)
+    return event
+
+
+def open_case_for_booking(booking: Booking, urgent: bool = False) -> Case:
+    """Open the case of a new booking inside the booking's transaction (flushes; the caller commits)."""
+    case = _new_case(
+        source=SOURCE_BOOKING,
+        booking=booking,
+        topic=booking.topic,
+        mode=booking.mode,
+        town=booking.town,
+        phone_hash=booking.phone_hash,
+        scheduled_at=booking.slot.start_at,
+        priority=PRIORITY_URGENT if urgent else PRIORITY_NORMAL,
+    )
+    _event(case, "created", f"居民网上预约：{booking.slot.label}，{MODES.get(booking.mode, booking.mode)}")
+    if urgent:
+        _event(case, "priority", "描述中出现安全关键词，自动标为紧急")
+    log.info("hotline case %s opened for a booking", case.number)
+    return case
+
+
+def _case_of(booking: Booking) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.booking_id == booking.id))
+
+
+def on_booking_rescheduled(booking: Booking, old_slot: Slot | None = None) -> None:
+    """Record a resident's reschedule on the case timeline (inside the booking transaction)."""
+    case = _case_of(booking)
+    if case is None:
+        return
+    case.scheduled_at = booking.slot.start_at
+    before = f"{old_slot.label} → " if old_slot is not None else ""
+    _event(case, "rescheduled", f"居民改约：{before}{booking.slot.label}")
+
+
+def on_booking_cancelled(booking: Booking) -> None:
+    """Record a resident's cancellation on the case timeline (inside the booking transaction)."""
+    case = _case_of(booking)
+    if case is not None:
+        _event(case, "cancelled", "居民取消了预约")
+
+
+def _clean_text(
+    value: str | None, limit: int, label: str, field_name: str, required: bool = False
+) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise CaseError(f"请填写{label}。", field_name)
+        return None
+    if len(text) > limit:
+        raise CaseError(f"{label}最多 {limit} 个字，现在是 {len(text)} 个字。", field_name)
+    return text
+
+
+def open_phone_in_case(
+    actor: User,
+    *,
+    topic: str,
+    mode: str = "phone",
+    nickname: str | None = None,
+    phone: str | None = None,
+    description: str | None = None,
+    town: str | None = None,
+    priority: str = PRIORITY_NORMAL,
+    assign_to_self: bool = True,
+) -> Case:
+    """Open a case for a resident who phoned in (the call itself is the first contact)."""
+    if topic not in TOPICS:
+        raise CaseError("请选择咨询类别。", "topic")
+    if mode not in MODES:
+        raise CaseError("请选择服务方式。", "mode")
+    if town and town not in TOWNS:
+        raise CaseError("请选择章丘区的镇街。", "town")
+    if priority not in PRIORITIES:
+        raise CaseError("请选择优先级。", "priority")
+    nickname = _clean_text(nickname, 20, "称呼", "nickname")
+    description = _clean_text(description, DESCRIPTION_MAX, "情况简述", "description")
+    number = None
+    if phone and phone.strip():
+        try:
+            number = normalize_phone(phone)
+        except InvalidPhone as exc:
+            raise CaseError(exc.message, "phone") from None
+    from app.hotline import services
+
+    urgent = bool(description) and services.detect_urgent(description)
+    now = utcnow()
+    case = _new_case(
+        now=now,
+        source=SOURCE_PHONE_IN,
+        topic=topic,
+        mode=mode,
+        town=town or None,
+        nickname=nickname,
+        phone=number,
+        phone_hash=phone_hash(number) if number else None,
+        description=description,
+        priority=PRIORITY_URGENT if urgent else priority,
+        scheduled_at=now,
+        first_contact_at=now,
+        status=FOLLOWING,
+        assignee=actor if assign_to_self else None,
+    )
+    _event(case, "created", "来电建档（来电即首次接通）", actor, now)
+    if urgent and priority != PRIORITY_URGENT:
+        _event(case, "priority", "描述中出现安全关键词，自动标为紧急", actor, now)
+    if assign_to_self:
+        _event(case, "assigned", f"分派给 {actor.display_name}", actor, now)
+    db.session.commit()
+    log.info("hotline case %s opened for a phone-in", case.number)
+    return case
+
+
+# --- working a case -------------------------------------------------------------------------------
+
+
+def assign_case(case: Case, assignee: User | None, actor: User) -> Case:
+    """Assign the case to a counselor (or to nobody)."""
+    if assignee is not None and not assignee.has_role("counselor"):
+        raise CaseError("只能分派给热线咨询员。", "assignee")
+    if assignee == case.assignee:
+        raise CaseError("个案已经分派给这位咨询员。", "assignee")
+    case.assignee = assignee
+    _event(case, "assigned", f"分派给 {assignee.display_name}" if assignee else "取消分派", actor)
+    db.session.commit()
+    return case
+
+
+def change_status(case: Case, status: str, actor: User, outcome: str | None = None) -> Case:
+    """Move the case along its workflow; closing records the outcome."""
+    before = case.status
+    case.change_status(status, outcome or None, utcnow())
+    detail = f"{before} → {status}"
+    if case.outcome and status in DONE_STATUSES:
+        detail += f"（{case.outcome}）"
+        _complete_booking_if_held(case)
+    _event(case, "status", detail, actor)
+    db.session.commit()
+    return case
+
+
+def _complete_booking_if_held(case: Case) -> None:
+    """A booking whose time came and whose case was handled counts as completed (for the no-show rate)."""
+    booking = case.booking
+    if booking is not None and booking.status == "booked" and booking.slot.start_at <= utcnow():
+        booking.complete()
+
+
+def set_priority(case: Case, priority: str, actor: User) -> Case:
+    """Change the case's priority (紧急 puts it at the top of Today)."""
+    if priority not in PRIORITIES:
+        raise CaseError("请选择优先级。", "priority")
+    if priority == case.priority:
+        raise CaseError(f"优先级已经是“{priority}”。", "priority")
+    _event(case, "priority", f"{case.priority} → {priority}", actor)
+    case.priority = priority
+    db.session.commit()
+    return case
+
+
+def log_call_attempt(case: Case, actor: User, result: str) -> Case:
+    """Record a call or visit attempt (未接通 included); the first contact moves 待受理 to 跟进中."""
+    if result not in CALL_RESULTS:
+        raise CaseError("请选择联系结果。", "result")
+    if case.purged_at is not None:
+        raise CaseError("这个个案的个人信息已清除，不能再记录联系。")
+    now = utcnow()
+    _event(case, "call", result, actor, now)
+    if result in CONTACT_RESULTS:
+        if case.first_contact_at is None:
+            case.first_contact_at = now
+        if case.status == NEW:
+            _event(case, "status", f"{NEW} → {FOLLOWING}（首次联系上）", actor, now)
+            case.status = FOLLOWING
+        if case.booking is not None and case.booking.status == "booked":
+            case.booking.complete()
+    db.session.commit()
+    return case
+
+
+def mark_no_show(case: Case, actor: User, due_on: date | None = None) -> FollowUp:
+    """The resident missed the booked call or visit: record it and create a reminder-call task (no ban)."""
+    booking = case.booking
+    if booking is None:
+        raise CaseError("来电个案没有预约，不能标记未到。")
+    if booking.slot.start_at > utcnow():
+        raise CaseError("预约时间还没到，不能标记未到。")
+    try:
+        booking.mark_no_show()
+    except BookingStateError as exc:
+        raise CaseError(exc.message) from None
+    task = FollowUp(
+        case=case, kind=FOLLOW_UP_REMINDER, due_on=due_on or local_today(), created_by_id=actor.id
+    )
+    task.purpose = "居民未到/未接通：打电话提醒，可帮助重新预约"
+    db.session.add(task)
+    _event(case, "no_show", "标记未到/未接通，已生成提醒来电任务", actor)
+    db.session.commit()
+    return task
+
+
+def add_note(case: Case, actor: User, body: str) -> CaseNote:
+    """Append a note (encrypted at rest)."""
+    text = _clean_text(body, NOTE_MAX, "记录内容", "body", required=True)
+    if case.purged_at is not None:
+        raise CaseError("这个个案的个人信息已清除，不能再添加记录。")
+    note = CaseNote(case=case, body=text, author=actor, version=1)
+    db.session.add(note)
+    db.session.flush()
+    note.thread_id = note.id
+    _event(case, "note", "添加了一条记录", actor)
+    db.session.commit()
+    return note
+
+
+def edit_note(note: CaseNote, actor: User, body: str) -> CaseNote:
+    """Save a new version of a note; the previous text stays as the older version."""
+    text = _clean_text(body, NOTE_MAX, "记录内容", "body", required=True)
+    latest = db.session.scalar(
+        select(CaseNote)
+        .where(CaseNote.thread_id == note.thread_id)
+        .order_by(CaseNote.version.desc())
+        .limit(1)
+    )
+    if latest.case.purged_at is not None:
+        raise CaseError("这个个案的个人信息已清除，不能再修改记录。")
+    if latest.id != note.id:
+        raise CaseError("这条记录已经被修改过，请在最新版本上修改。", "body")
+    if text == latest.body:
+        raise CaseError("内容没有变化。", "body")
+    version = CaseNote(
+        case=latest.case, thread_id=latest.thread_id, version=latest.version + 1, body=text, author=actor
+    )
+    db.session.add(version)
+    _event(latest.case, "note_edited", f"修改了一条记录（第 {version.version} 版）", actor)
+    db.session.commit()
+    return version
+
+
+def note_threads(case: Case) -> list[list[CaseNote]]:
+    """The case's notes grouped by thread, newest version first, threads in creation order."""
+    threads: dict[int, list[CaseNote]] = {}
+    for note in case.notes:
+        threads.setdefault(note.thread_id or note.id, []).append(note)
+    return [
+        sorted(versions, key=lambda n: n.version, reverse=True) for _, versions in sorted(threads.items())
+    ]
+
+
+def add_follow_up(case: Case, actor: User, due_on: date | None, purpose: str | None = None) -> FollowUp:
+    """Schedule a 回访 with a due date (it appears in Today on that day)."""
+    if due_on is None:
+        raise CaseError("请选择回访日期。", "due_on")
+    if due_on < local_today():
+        raise CaseError("回访日期不能早于今天。", "due_on")
+    if due_on > local_today() + timedelta(days=366):
+        raise CaseError("回访日期请在一年以内。", "due_on")
+    if case.purged_at is not None:
+        raise CaseError("这个个案的个人信息已清除，不能再安排回访。")
+    text = _clean_text(purpose, PURPOSE_MAX, "回访事项", "purpose")
+    task = FollowUp(case=case, kind=FOLLOW_UP_VISIT, due_on=due_on, purpose=text, created_by_id=actor.id)
+    db.session.add(task)
+    _event(case, "follow_up", f"安排回访：{due_on.month}月{due_on.day}日", actor)
+    db.session.commit()
+    return task
+
+
+def complete_follow_up(task: FollowUp, actor: User) -> FollowUp:
+    """Mark a follow-up task as done."""
+    if task.done_at is not None:
+        raise CaseError("这个回访已经完成。")
+    task.done_at = utcnow()
+    task.done_by_id = actor.id
+    _event(task.case, "follow_up", f"完成{task.kind}（原定 {task.due_on.month}月{task.due_on.day}日）", actor)
+    db.session.commit()
+    return task
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def log_access(user: User, case: Case | None, action: str) -> None:
+    """Record a read of personal data (who, which case, when) and commit it."""
+    db.session.add(AccessLog(user_id=user.id, case_id=case.id if case else None, action=action, at=utcnow()))
+    db.session.commit()
+
+
+def get_case(number: str) -> Case | None:
+    """Find a case by its number (2026-0057)."""
+    return db.session.scalar(select(Case).where(Case.number == number.strip()))
+
+
+def view_case(number: str, user: User, action: str = "view") -> Case | None:
+    """Load a case for reading its personal data, logging the read in the access log."""
+    case = get_case(number)
+    if case is not None:
+        log_access(user, case, action)
+    return case
+
+
+def counselors() -> list[User]:
+    """Active counselors, for the assignee choices."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == "counselor", User.active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+
+
+def _priority_order():
+    return sql_case(PRIORITY_RANK, value=Case.priority, else_=9)
+
+
+@dataclass
+class TodayView:
+    day: date
+    urgent: list[Case] = field(default_factory=list)
+    agenda: list[Case] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+def today_overview(day: date | None = None, assignee: User | None = None) -> TodayView:
+    """The day's bookings and calls in time order, open urgent cases first, follow-ups due (or overdue)."""
+    day = day or local_today()
+    start, end = local_day_bounds(day)
+    mine = (lambda q: q.where(Case.assignee_id == assignee.id)) if assignee else (lambda q: q)
+    urgent = list(
+        db.session.scalars(
+            mine(
+                select(Case).where(Case.priority == PRIORITY_URGENT, Case.status.in_(OPEN_STATUSES))
+            ).order_by(Case.scheduled_at)
+        ).unique()
+    )
+    urgent_ids = {c.id for c in urgent}
+    agenda = [
+        c
+        for c in db.session.scalars(
+            mine(select(Case).where(Case.scheduled_at >= start, Case.scheduled_at < end)).order_by(
+                Case.scheduled_at, Case.id
+            )
+        ).unique()
+        if c.id not in urgent_ids
+    ]
+    follow_query = (
+        select(FollowUp)
+        .join(Case)
+        .where(FollowUp.done_at.is_(None), FollowUp.due_on <= day, Case.purged_at.is_(None))
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    if assignee:
+        follow_query = follow_query.where(Case.assignee_id == assignee.id)
+    return TodayView(day=day, urgent=urgent, agenda=agenda, follow_ups=list(db.session.scalars(follow_query)))
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    status: str = ""
+    assignee: str = ""  # user id, "me" or "none"
+    topic: str = ""
+    priority: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+@dataclass
+class CasePage:
+    items: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def list_cases(filters: CaseFilters, user: User) -> CasePage:
+    """Filter and search cases (by case number or booking reference); urgent first, newest first."""
+    from app.hotline.models import clean_reference
+
+    query = select(Case).outerjoin(Booking, Case.booking_id == Booking.id)
+    conditions = []
+    q = (filters.q or "").strip()
+    if q:
+        reference = clean_reference(q)
+        number_like = q.replace("－", "-")
+        options = [Case.number == number_like, Case.number.like(f"%-{number_like.zfill(4)}")]
+        if reference:
+            options.append(Booking.reference == reference)
+        conditions.append(or_(*options))
+    if filters.status in STATUSES:
+        conditions.append(Case.status == filters.status)
+    elif filters.status == "open":
+        conditions.append(Case.status.in_(OPEN_STATUSES))
+    if filters.assignee == "me":
+        conditions.append(Case.assignee_id == user.id)
+    elif filters.assignee == "none":
+        conditions.append(Case.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        conditions.append(Case.assignee_id == int(filters.assignee))
+    if filters.topic in TOPICS:
+        conditions.append(Case.topic == filters.topic)
+    if filters.priority in PRIORITIES:
+        conditions.append(Case.priority == filters.priority)
+    if filters.date_from:
+        conditions.append(Case.scheduled_at >= local_day_bounds(filters.date_from)[0])
+    if filters.date_to:
+        conditions.append(Case.scheduled_at < local_day_bounds(filters.date_to)[1])
+    if conditions:
+        query = query.where(and_(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, filters.page), pages)
+    rows = db.session.scalars(
+        query.order_by(
+            sql_case((Case.status.in_(OPEN_STATUSES), 0), else_=1),
+            _priority_order(),
+            Case.scheduled_at.desc(),
+            Case.id.desc(),
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).unique()
+    return CasePage(items=list(rows), total=total, page=page, pages=pages)
+
+
+def access_log_page(page: int = 1, case_number: str = "", per_page: int = 50) -> CasePage:
+    """The access log, newest first, optionally for one case."""
+    query = select(AccessLog)
+    if case_number.strip():
+        query = query.join(Case, AccessLog.case_id == Case.id).where(Case.number == case_number.strip())
+    total = db.session.scalar(
+        select(func.count()).select_from(query.with_only_columns(AccessLog.id).subquery())
+    )
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.scalars(
+        query.order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).unique()
+    return CasePage(items=list(rows), total=total, page=page, pages=pages)

@@ -1,0 +1,1 @@
+"""Counselor console for hotline cases."""
