@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
@@ -36,6 +37,10 @@ class CsrfClient(FlaskClient):
         return serializer.dumps(raw)
 
     def open(self, *args, csrf: bool = True, **kwargs):
+        # The ``app`` fixture keeps one app context pushed, so ``g`` would outlive a request and carry
+        # Flask-Login's cached user (and CSRF state) into the next one. Start each request with a fresh g.
+        if has_app_context():
+            g.__dict__.clear()
         method = (kwargs.get("method") or "GET").upper()
         data = kwargs.get("data")
         if csrf and method in {"POST", "PUT", "PATCH", "DELETE"} and (data is None or isinstance(data, dict)):

@@ -1,8 +1,10 @@
 """Account forms (Chinese messages; Flask-WTF adds the CSRF token)."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectMultipleField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 REQUIRED = "请填写此项。"
 
@@ -25,6 +27,44 @@ class PasswordForm(FlaskForm):
 
     def validate_confirm_password(self, field):
         if field.data != self.new_password.data:
-            from wtforms import ValidationError
-
             raise ValidationError("两次输入的新密码不一致。")
+
+
+class RoleCheckboxes(SelectMultipleField):
+    """Roles as a list of checkboxes (several roles per user)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        if not self.data:
+            raise ValidationError("请至少选择一个角色。")
+        allowed = {choice.value for choice in self.choices}
+        if set(self.data) - allowed:
+            raise ValidationError("请选择有效的角色。")
+
+
+def _role_choices():
+    from app.web.access import ROLES
+
+    return [SelectChoice(value, label) for value, label in ROLES.items()]
+
+
+def _display_name_field():
+    return StringField(
+        "姓名", validators=[DataRequired(REQUIRED), Length(max=40, message="姓名不能超过 40 个字符。")]
+    )
+
+
+class UserEditForm(FlaskForm):
+    display_name = _display_name_field()
+    roles = RoleCheckboxes("角色", choices=_role_choices())
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[DataRequired(REQUIRED), Length(min=3, max=40, message="用户名需为 3–40 个字符。")],
+    )
+    display_name = _display_name_field()
+    roles = RoleCheckboxes("角色", choices=_role_choices())

@@ -70,7 +70,9 @@ def change_password():
             getattr(form, exc.field or "new_password").errors.append(exc.message)
             status = 422
         else:
-            login_user(current_user)  # the session token rotated; re-issue this session's cookie
+            login_user(
+                current_user._get_current_object()
+            )  # the token rotated: re-issue this session's cookie
             flash("密码已修改。", "success")
             return redirect(url_for("accounts.console"))
     elif request.method == "POST":

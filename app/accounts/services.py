@@ -118,10 +118,21 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+def _temporary_password() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def create_user_with_temporary_password(username: str, display_name: str, roles) -> tuple[User, str]:
+    """Create a user whose one-time password must be changed at first sign-in; return both."""
+    temporary = _temporary_password()
+    user = create_user(username, temporary, roles, display_name, must_change_password=True)
+    return user, temporary
+
+
 def reset_password(user: User) -> str:
     """Give ``user`` a one-time password that must be changed at next login; return it."""
-    alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789"
-    temporary = "".join(secrets.choice(alphabet) for _ in range(12))
+    temporary = _temporary_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.failed_logins = 0
@@ -131,8 +142,22 @@ def reset_password(user: User) -> str:
     return temporary
 
 
-def set_active(user: User, active: bool) -> None:
+def _other_active_admins(user: User) -> int:
+    from app.accounts.models import UserRole
+
+    return db.session.scalar(
+        select(func.count(User.id))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+
+
+def set_active(user: User, active: bool, acting: User | None = None) -> None:
     """Activate or deactivate a user; deactivation ends their sessions at once."""
+    if not active and acting is not None and acting.id == user.id:
+        raise AccountError("不能停用自己的账号。")
+    if not active and user.has_role("admin") and not _other_active_admins(user):
+        raise AccountError("至少需要保留一个启用的系统管理员。")
     user.active = active
     if not active:
         user.rotate_session()
@@ -141,9 +166,23 @@ def set_active(user: User, active: bool) -> None:
 
 def set_roles(user: User, roles) -> None:
     """Replace a user's roles."""
+    update_user(user, user.display_name, roles)
+
+
+def update_user(user: User, display_name: str, roles, acting: User | None = None) -> None:
+    """Change a user's display name and roles (an admin cannot drop the last admin or their own)."""
     roles = list(dict.fromkeys(roles))
     if not roles or set(roles) - set(ROLES):
         raise AccountError("请至少选择一个有效的角色。", "roles")
+    display = (display_name or "").strip()
+    if not 1 <= len(display) <= 40:
+        raise AccountError("姓名需为 1–40 个字符。", "display_name")
+    if user.has_role("admin") and "admin" not in roles:
+        if acting is not None and acting.id == user.id:
+            raise AccountError("不能取消自己的系统管理员角色。", "roles")
+        if user.active and not _other_active_admins(user):
+            raise AccountError("至少需要保留一个启用的系统管理员。", "roles")
+    user.display_name = display
     user.set_roles(roles)
     db.session.commit()
 

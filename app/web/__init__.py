@@ -1,8 +1,20 @@
 """Cross-cutting web layer: rendering, access control, errors, security headers, elder mode."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from flask import Blueprint, Flask, request
 
 bp = Blueprint("web", __name__)
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST in China
+
+
+def cn_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Format a UTC timestamp (aware, or naive as SQLite returns it) in China time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(CHINA_TZ).strftime(fmt)
 
 
 def init_app(app: Flask) -> None:
@@ -24,4 +36,5 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?"),
         }
 
+    app.jinja_env.filters["cn_datetime"] = cn_datetime
     app.jinja_env.filters["tel"] = lambda number: "".join(ch for ch in number if ch.isdigit() or ch == "+")

@@ -55,6 +55,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         detail = getattr(error, "zh_message", None)
+        limit = getattr(error, "limit", None)  # flask-limiter's RateLimitExceeded
+        if detail is None and limit is not None and getattr(limit, "error_message", None):
+            detail = error.description
         response = error_response(error.code or 500, detail)
         if error.code == 429 and isinstance(response, tuple) is False:
             retry = getattr(error, "retry_after", None)
