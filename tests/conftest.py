@@ -20,6 +20,7 @@ from sqlalchemy import text
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
+from app.search import reset_index
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -112,6 +113,7 @@ def app(_migrated, _workdir):
     app = create_app(_config(_migrated, _workdir))
     with app.app_context():
         limiter.reset()
+        reset_index(app)  # the index dir is shared by the session: start each test with an empty index
         yield app
         db.session.remove()
         _clean_tables()

@@ -1,7 +1,43 @@
-"""Whoosh-backed search (the only package that imports whoosh). Filled in by the search issue."""
+"""Whoosh-backed site search (the only package that imports whoosh).
 
-from flask import Flask
+Public API (import only from ``app.search``)::
+
+    register_provider(app, kind, load)   # load(ids | None) -> Iterable[SearchDocument], public docs only
+    schedule(kind, id)                   # (re)index after the current transaction commits
+    search(q, kinds=None, filters=None, page=1, per_page=20, sort="relevance", near=None, facets=())
+"""
+
+from flask import Blueprint, Flask
+
+from app.search.documents import KIND_LABELS, Hit, SearchDocument, SearchResult
+from app.search.engine import health, rebuild, register_provider, reset_index, schedule
+from app.search.query import search
+
+bp = Blueprint("search", __name__)
+
+__all__ = [
+    "KIND_LABELS",
+    "Hit",
+    "SearchDocument",
+    "SearchResult",
+    "bp",
+    "init_app",
+    "rebuild",
+    "register_provider",
+    "reset_index",
+    "schedule",
+    "search",
+]
 
 
 def init_app(app: Flask) -> None:
-    """Register search hooks, routes and CLI."""
+    """Register search hooks, routes, CLI and the health check."""
+    from app.search import cli, routes  # noqa: F401  (routes attach to bp)
+    from app.search.engine import install_session_hooks, state
+    from app.web.registry import get_registry
+
+    state(app)
+    install_session_hooks()
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.search_cli)
+    get_registry(app).health["search"] = lambda: health(app)

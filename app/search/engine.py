@@ -1,0 +1,281 @@
+"""Index maintenance: providers, scheduling after commit, writes, journal replay, rebuild, drift check."""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.search.documents import SearchDocument
+from app.search.index import IndexStore, IndexUnavailable, doc_fields, get_store, stored_data
+
+log = logging.getLogger(__name__)
+
+PENDING_KEY = "zq_search_pending"
+APP_KEY = "zq_search_app"
+
+Loader = Callable[[list[str] | None], Iterable[SearchDocument]]
+
+
+@dataclass
+class SearchState:
+    store: IndexStore
+    providers: dict[str, Loader] = field(default_factory=dict)
+    lock_timeout: float = 2.0
+    rebuild_async: bool = True
+    threads: list[threading.Thread] = field(default_factory=list)
+
+
+def state(app: Flask | None = None) -> SearchState:
+    """The search state of ``app`` (default: the current app)."""
+    app = app or current_app._get_current_object()
+    st = app.extensions.get("zq_search")
+    if st is None:
+        st = app.extensions["zq_search"] = SearchState(store=get_store(app.config["SEARCH_INDEX_DIR"]))
+        st.lock_timeout = float(app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
+        st.rebuild_async = bool(app.config.get("SEARCH_REBUILD_ASYNC", not app.testing))
+    return st
+
+
+def register_provider(app: Flask, kind: str, load: Loader) -> None:
+    """Register ``load(ids | None)`` returning the PUBLIC documents of ``kind`` (None = all of them)."""
+    state(app).providers[kind] = load
+
+
+def schedule(kind: str, ident) -> None:
+    """(Re)index ``kind``/``ident`` after the current database transaction commits; dropped on rollback."""
+    session = db.session()
+    session.info.setdefault(PENDING_KEY, set()).add((str(kind), str(ident)))
+    session.info[APP_KEY] = current_app._get_current_object()
+
+
+def _after_commit(session) -> None:
+    items = session.info.pop(PENDING_KEY, None)
+    app = session.info.pop(APP_KEY, None)
+    if items and app is not None:
+        try:
+            apply_updates(app, items)
+        except Exception:  # a search problem must never undo or fail a committed change
+            log.exception("search: indexing after commit failed for %s", sorted(items))
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(APP_KEY, None)
+
+
+_HOOKS_INSTALLED = False
+
+
+def install_session_hooks() -> None:
+    """Listen to every SQLAlchemy session once per process."""
+    global _HOOKS_INSTALLED
+    if not _HOOKS_INSTALLED:
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+        _HOOKS_INSTALLED = True
+
+
+def load_documents(st: SearchState, items: Iterable[tuple[str, str]]) -> list[SearchDocument]:
+    """Load the public documents among ``items`` through the providers."""
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for kind, ident in items:
+        by_kind[kind].add(ident)
+    docs = []
+    for kind, ids in by_kind.items():
+        provider = st.providers.get(kind)
+        if provider is None:
+            log.warning("search: no provider for kind %r; removing %d id(s) from the index", kind, len(ids))
+            continue
+        for doc in provider(sorted(ids)) or ():
+            if doc.kind == kind and str(doc.id) in ids:
+                docs.append(doc)
+    return docs
+
+
+def all_documents(st: SearchState) -> list[SearchDocument]:
+    docs = []
+    for _kind, provider in sorted(st.providers.items()):
+        docs.extend(provider(None) or ())
+    return docs
+
+
+def _write(st: SearchState, items: set[tuple[str, str]]) -> int:
+    """Replace ``items`` in the live index (caller holds the write lock). Returns documents written."""
+    ix = st.store.open()
+    docs = load_documents(st, items)
+    writer = ix.writer(timeout=10.0, delay=0.05)
+    try:
+        for kind, ident in items:
+            writer.delete_by_term("uid", f"{kind}:{ident}")
+        for doc in docs:
+            writer.add_document(**doc_fields(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return len(docs)
+
+
+def apply_updates(app: Flask, items: Iterable[tuple[str, str]]) -> None:
+    """Write ``items`` now if the lock comes within the timeout, else journal them for the next holder.
+
+    Runs in a fresh application context so providers get a fresh database session (the committing
+    session cannot emit SQL inside ``after_commit``).
+    """
+    st = state(app)
+    items = set(items)
+    needs_rebuild = False
+    with app.app_context(), st.store.lock(st.lock_timeout) as acquired:
+        if not acquired:
+            st.store.journal_append(items)
+            log.info("search: index busy, journalled %d update(s)", len(items))
+            return
+        items |= st.store.journal_take()
+        try:
+            _write(st, items)
+        except IndexUnavailable as exc:
+            st.store.journal_append(items)
+            log.warning("search: %s; journalled %d update(s), rebuilding", exc, len(items))
+            needs_rebuild = True
+        except Exception:
+            st.store.journal_append(items)
+            log.exception("search: index write failed; journalled %d update(s), rebuilding", len(items))
+            needs_rebuild = True
+    if needs_rebuild:
+        trigger_rebuild(app)
+
+
+def drain_journal(app: Flask) -> bool:
+    """Replay journalled updates if nobody holds the lock right now (never waits)."""
+    st = state(app)
+    if not st.store.journal_pending():
+        return False
+    with st.store.lock(0) as acquired:
+        if not acquired:
+            return False
+        items = st.store.journal_take()
+        try:
+            _write(st, items)
+        except Exception:
+            st.store.journal_append(items)
+            log.exception("search: journal replay failed")
+            return False
+    return True
+
+
+def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None:
+    """Build a complete index in a new directory, swap it in, then replay the journal.
+
+    Holds the write lock throughout, so concurrent writers journal their updates instead of writing
+    into the generation that is about to be replaced; the replay after the swap applies them.
+    Returns statistics, or None when another process is already rebuilding (``blocking=False``).
+    """
+    st = state(app)
+    started = time.monotonic()
+    with st.store.lock(None if blocking else 0) as acquired:
+        if not acquired:
+            return None
+        docs = all_documents(st)
+        path, ix = st.store.new_generation()
+        writer = ix.writer(procs=procs, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
+        try:
+            for doc in docs:
+                writer.add_document(**doc_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        st.store.swap(path)
+        replayed = st.store.journal_take()
+        if replayed:
+            _write(st, replayed)
+    st.store.forget_searcher()
+    seconds = time.monotonic() - started
+    log.info("search: rebuilt index with %d documents in %.1f s", len(docs), seconds)
+    return {"documents": len(docs), "seconds": seconds, "generation": path.name, "replayed": len(replayed)}
+
+
+_REBUILDING = threading.Lock()
+_LAST_FAILED = {"at": 0.0}
+RETRY_AFTER_FAILURE = 30.0
+
+
+def trigger_rebuild(app: Flask) -> None:
+    """Rebuild a missing or broken index: in a background thread (production) or now (tests)."""
+    st = state(app)
+    if time.monotonic() - _LAST_FAILED["at"] < RETRY_AFTER_FAILURE and st.rebuild_async:
+        return  # the last attempt failed moments ago (e.g. database not migrated yet)
+    if not st.rebuild_async:
+        try:
+            with app.app_context():
+                rebuild(app, blocking=False)
+        except Exception as exc:
+            log.warning("search: rebuild failed: %r", exc)
+        return
+    if not _REBUILDING.acquire(blocking=False):
+        return  # one background rebuild per process is enough
+
+    def run():
+        try:
+            with app.app_context():
+                rebuild(app, blocking=False)
+        except Exception as exc:
+            _LAST_FAILED["at"] = time.monotonic()
+            log.warning("search: background rebuild failed: %r", exc)
+        finally:
+            _REBUILDING.release()
+
+    thread = threading.Thread(target=run, name="search-rebuild", daemon=True)
+    st.threads.append(thread)
+    thread.start()
+
+
+def reset_index(app: Flask) -> None:
+    """Replace the index with an empty one and forget journalled updates (tests, demo resets)."""
+    st = state(app)
+    with st.store.lock(None):
+        path, _ix = st.store.new_generation()
+        st.store.swap(path)
+        st.store.journal_take()
+    st.store.forget_searcher()
+
+
+def check(app: Flask) -> dict:
+    """Compare the database (through the providers) with the index: missing, extra and stale ids."""
+    st = state(app)
+    db_docs = {doc.uid: stored_data(doc) for doc in all_documents(st)}
+    searcher = st.store.searcher()
+    indexed = {fields["uid"]: fields.get("data") for fields in searcher.all_stored_fields()}
+    missing = sorted(set(db_docs) - set(indexed))
+    extra = sorted(set(indexed) - set(db_docs))
+    stale = sorted(uid for uid in set(db_docs) & set(indexed) if db_docs[uid] != indexed[uid])
+    return {
+        "database": len(db_docs),
+        "index": len(indexed),
+        "missing": missing,
+        "extra": extra,
+        "stale": stale,
+        "ok": not (missing or extra or stale),
+    }
+
+
+def health(app: Flask | None = None) -> dict:
+    """Search-index status for /healthz."""
+    st = state(app)
+    try:
+        searcher = st.store.searcher()
+        return {
+            "status": "ok",
+            "documents": searcher.doc_count(),
+            "generation": st.store.generation(),
+            "pending": st.store.journal_pending(),
+        }
+    except IndexUnavailable as exc:
+        return {"status": "degraded", "detail": str(exc)}

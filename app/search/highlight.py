@@ -1,0 +1,135 @@
+"""Highlighting: escape first, then wrap matches in <mark>; the result is Markup."""
+
+from markupsafe import Markup, escape
+
+from app.search.analysis import bigrams, char_readings, fold, is_cjk
+
+SNIPPET_CHARS = 90
+SNIPPET_LEAD = 24
+
+
+class Needles:
+    """What to mark for one query: literal fragments (folded) and pinyin keys for names."""
+
+    def __init__(self, groups: list[list[str]]):
+        self.literal: list[str] = []
+        self.pinyin: list[str] = []
+        for group in groups:
+            for seg in group:
+                if is_cjk(seg[0]):
+                    self.literal.extend([seg] if len(seg) <= 2 else [seg, *bigrams(seg)])
+                else:
+                    self.literal.append(seg)
+                    if seg.isalpha():
+                        self.pinyin.append(seg)
+            if len(group) > 1 and all(s.isalpha() for s in group):
+                self.pinyin.append("".join(group))
+
+    def __bool__(self) -> bool:
+        return bool(self.literal or self.pinyin)
+
+
+def _literal_spans(mirror: str, needles: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for needle in needles:
+        start = mirror.find(needle)
+        count = 0
+        while start != -1 and count < 50:
+            spans.append((start, start + len(needle)))
+            start = mirror.find(needle, start + 1)
+            count += 1
+    return spans
+
+
+def _pinyin_spans(text: str, keys: list[str]) -> list[tuple[int, int]]:
+    """Spans of characters whose pinyin (full, or initials for keys of >= 2 letters) spells a key."""
+    readings = char_readings(text)
+    spans = []
+    for key in keys:
+        for start in range(len(readings)):
+            for end in (_match_full(readings, start, key), _match_initials(readings, start, key)):
+                if end is not None:
+                    spans.append((start, end))
+    return spans
+
+
+def _match_full(readings, start: int, key: str) -> int | None:
+    pos, j = 0, start
+    while pos < len(key) and j < len(readings):
+        rest = key[pos:]
+        for r in readings[j]:
+            if rest.startswith(r):
+                pos += len(r)
+                break
+            if r.startswith(rest):
+                pos = len(key)
+                break
+        else:
+            return None
+        j += 1
+    return j if pos == len(key) and j > start else None
+
+
+def _match_initials(readings, start: int, key: str) -> int | None:
+    if len(key) < 2 or start + len(key) > len(readings):
+        return None
+    for offset, letter in enumerate(key):
+        if not any(r and r[0] == letter for r in readings[start + offset]):
+            return None
+    return start + len(key)
+
+
+def _merge(spans):
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
+
+
+def mark(text: str, needles: Needles, *, pinyin: bool = False) -> Markup:
+    """Escape ``text`` and wrap every match of ``needles`` in <mark>."""
+    text = text or ""
+    if not needles or not text:
+        return escape(text)
+    spans = _literal_spans(fold(text), needles.literal)
+    if pinyin and needles.pinyin:
+        spans += _pinyin_spans(text, needles.pinyin)
+    out = []
+    last = 0
+    for a, b in _merge(spans):
+        out.append(escape(text[last:a]))
+        out.append(Markup("<mark>") + escape(text[a:b]) + Markup("</mark>"))
+        last = b
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(data: dict, needles: Needles) -> Markup:
+    """A short excerpt around the first match in summary/body/keywords/aliases, marked."""
+    candidates = [
+        data.get("summary") or "",
+        data.get("body") or "",
+        "；".join(data.get("keywords") or ()),
+        "；".join(data.get("aliases") or ()),
+    ]
+    if needles.literal:
+        for text in candidates:
+            if not text:
+                continue
+            mirror = fold(text)
+            positions = [p for p in (mirror.find(n) for n in needles.literal) if p != -1]
+            if positions:
+                first = min(positions)
+                start = max(0, first - SNIPPET_LEAD)
+                end = min(len(text), start + SNIPPET_CHARS)
+                body = mark(text[start:end], needles)
+                return (
+                    (Markup("…") if start else Markup("")) + body + (Markup("…") if end < len(text) else "")
+                )
+    text = next((t for t in candidates if t), "")
+    if len(text) > SNIPPET_CHARS:
+        return escape(text[:SNIPPET_CHARS]) + Markup("…")
+    return escape(text)

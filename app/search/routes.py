@@ -1,0 +1,32 @@
+"""The public site-wide search page."""
+
+from flask import request
+
+from app.search import bp
+from app.search.documents import KIND_LABELS
+from app.search.query import search
+from app.web.render import render
+
+PER_PAGE = 10
+MAX_Q = 100
+
+
+@bp.get("/search")
+def search_page():
+    """Search places, policy articles and FAQs; htmx gets just the results fragment."""
+    q = (request.args.get("q") or "")[:MAX_Q]
+    kind = request.args.get("kind") or ""
+    if kind not in KIND_LABELS:
+        kind = ""
+    page = request.args.get("page", 1)
+    result = None
+    if q.strip():
+        result = search(q, kinds=[kind] if kind else None, page=page, per_page=PER_PAGE, facets=("kind",))
+    return render(
+        "search/search_page.html",
+        "search/_results.html",
+        q=q,
+        kind=kind,
+        result=result,
+        kind_labels=KIND_LABELS,
+    )
