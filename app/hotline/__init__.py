@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
         "HOTLINE_URGENT_KEYWORDS",
         ["家暴", "打我", "打人", "动手", "威胁", "自杀", "轻生", "不想活", "杀", "离家出走", "跳楼", "喝药"],
     )
+    app.config.setdefault("HOTLINE_VISIT_ADDRESS", "章丘区民政局服务大厅（明水街道，示例地址）")
     app.config.setdefault("HOTLINE_QUICK_EXIT_URL", "https://www.baidu.com/s?wd=天气")
 
     # Case management (engineer B) plugs in here: its modules register views on ``bp`` and commands on

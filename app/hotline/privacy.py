@@ -9,9 +9,11 @@ lookups keep working while keys rotate.
 
 import hashlib
 import hmac
+import json
 import os
 import re
 import unicodedata
+import zlib
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -134,6 +136,24 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt ``token`` with the newest key."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+def seal(data: dict) -> str:
+    """Encrypt a small JSON-able dict (compressed) for keeping form state in the session cookie."""
+    raw = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return _fernet().encrypt(raw).decode("ascii")
+
+
+def unseal(token: str | None, max_age: int | None = None) -> dict | None:
+    """Decrypt ``seal()`` output; None when missing, tampered with or older than ``max_age`` seconds."""
+    if not token:
+        return None
+    try:
+        raw = _fernet().decrypt(token.encode("ascii"), ttl=max_age)
+        data = json.loads(zlib.decompress(raw).decode("utf-8"))
+    except (InvalidToken, ValueError, zlib.error):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 class EncryptedText(TypeDecorator):
