@@ -37,6 +37,29 @@ bp = Blueprint("places", __name__)
 
 def init_app(app: Flask) -> None:
     """Register the places routes, models and hooks."""
-    from app.places import models, routes  # noqa: F401
+    from app.places import models, routes, search_docs  # noqa: F401
+    from app.web.registry import SitemapEntry, get_registry
 
     app.register_blueprint(bp)
+    search_docs.init_app(app)
+    registry = get_registry(app)
+
+    def sitemap_entries():
+        from app.places import queries
+
+        for code, updated_at in queries.sitemap_rows():
+            yield SitemapEntry(loc=f"/places/{code}", lastmod=updated_at.date() if updated_at else None)
+        themes = queries.themes_with_counts()
+        if themes:
+            yield SitemapEntry(loc="/places/themes/")
+        for theme, _count in themes:
+            yield SitemapEntry(loc=f"/places/themes/{theme.slug}")
+
+    registry.sitemap.append(sitemap_entries)
+
+    def load_demo():
+        from app.places import demo
+
+        demo.load()
+
+    registry.demo.append(("20-places", load_demo))

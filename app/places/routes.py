@@ -1,3 +1,172 @@
-"""places routes."""
+"""Public places pages: search and browse, place page, themes, photos and GeoJSON (published only)."""
 
-from app.places import bp  # noqa: F401
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import abort, current_app, jsonify, request, send_from_directory, url_for
+from sqlalchemy import select
+
+from app.extensions import db
+from app.places import bp, queries
+from app.places.models import Photo, PlaceName
+from app.web.render import render, wants_fragment
+
+_PHOTO_NAME = re.compile(r"^([0-9a-f]{8,64})(?:-(\d{2,4}))?\.jpg$")
+
+
+def _search_args() -> dict:
+    """The search parameters from the query string, cleaned (unknown sort → relevance)."""
+    args = request.args
+    params = {
+        "q": (args.get("q") or "").strip()[:100],
+        "town": (args.get("town") or "").strip()[:40],
+        "category": (args.get("category") or "").strip()[:40],
+        "era": (args.get("era") or "").strip()[:40],
+        "theme": (args.get("theme") or "").strip()[:60],
+        "near": (args.get("near") or "").strip()[:60],
+        "sort": args.get("sort") or "",
+    }
+    if params["sort"] not in queries.SORTS:
+        params["sort"] = "relevance"
+    if params["near"] and params["sort"] == "relevance":
+        params["sort"] = "distance"  # picking "离哪里近" means: sort by distance from there
+    try:
+        params["page"] = max(1, min(int(args.get("page", 1)), 500))
+    except ValueError:
+        params["page"] = 1
+    return params
+
+
+def _url_with(params: dict, **changes) -> str:
+    """The /places/ URL for ``params`` with ``changes`` applied (empty values dropped)."""
+    merged = {**params, **changes}
+    if merged.get("sort") == "relevance":
+        merged["sort"] = ""
+    if merged.get("page") == 1:
+        merged["page"] = ""
+    query = {k: v for k, v in merged.items() if v not in ("", None)}
+    return url_for("places.list_places") + ("?" + urlencode(query) if query else "")
+
+
+def run_search(params: dict, per_page: int = queries.PER_PAGE):
+    """Search published places through the search package; returns (result, rows by code, near)."""
+    from app.search import search
+
+    near, near_label = queries.parse_near(params["near"])
+    sort = params["sort"]
+    if sort == "distance" and near is None:
+        sort = "relevance"
+    filters = {k: params[k] for k in queries.FACETS if params.get(k)}
+    result = search(
+        params["q"],
+        kinds=["place"],
+        filters=filters,
+        page=params["page"],
+        per_page=per_page,
+        sort=sort,
+        near=near,
+        facets=queries.FACETS,
+    )
+    rows = queries.places_by_codes([hit.id for hit in result.hits])
+    return result, rows, (near, near_label, sort)
+
+
+@bp.get("/places/")
+def list_places():
+    """Search and browse published place names (fragment for live search and 加载更多)."""
+    params = _search_args()
+    result, rows, (near, near_label, sort) = run_search(params)
+    distances = {}
+    if near:
+        for code, place in rows.items():
+            if place.has_coordinates:
+                distances[code] = queries.distance_km(near, (place.latitude, place.longitude))
+    context = {
+        "params": params,
+        "result": result,
+        "rows": rows,
+        "distances": distances,
+        "near_label": near_label,
+        "effective_sort": sort,
+        "sorts": queries.SORTS,
+        "url_with": lambda **changes: _url_with(params, **changes),
+        "next_url": _url_with(params, page=params["page"] + 1) if params["page"] < result.pages else None,
+        "prev_url": _url_with(params, page=params["page"] - 1) if params["page"] > 1 else None,
+    }
+    if not wants_fragment():
+        context["choices"] = queries.filter_choices()
+    # 加载更多 asks for page N>1 with htmx: answer only the next items plus a new button.
+    fragment = "places/_more.html" if params["page"] > 1 else "places/_results.html"
+    response = render("places/place_list.html", fragment, **context)
+    if wants_fragment() and params["page"] == 1:
+        # Push the clean URL (percent-encoded, so the header stays ASCII) rather than the raw form query.
+        response.headers["HX-Push-Url"] = _url_with(params)
+    return response
+
+
+@bp.get("/places/<code>")
+def show_place(code: str):
+    """Show one published place with its story, photos, sources and related places."""
+    place = queries.published_place(code)
+    if place is None:
+        abort(404)
+    return render(
+        "places/place_detail.html",
+        place=place,
+        related=queries.related_places(place),
+    )
+
+
+@bp.get("/places/themes/")
+def list_themes():
+    """List the themed collections (专题) that have published entries."""
+    return render("places/theme_list.html", themes=queries.themes_with_counts())
+
+
+@bp.get("/places/themes/<slug>")
+def show_theme(slug: str):
+    """Show one theme and its published entries in pinyin order."""
+    theme = queries.theme_by_slug(slug)
+    if theme is None:
+        abort(404)
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    places, total = queries.theme_places(theme, page)
+    if not total:
+        abort(404)
+    pages = max(1, -(-total // 30))
+    return render("places/theme_detail.html", theme=theme, places=places, total=total, page=page, pages=pages)
+
+
+@bp.get("/places/photos/<name>")
+def photo_file(name: str):
+    """Serve a stored photo or thumbnail of a published place (random names; nothing else)."""
+    match = _PHOTO_NAME.match(name)
+    if not match:
+        abort(404)
+    stem = match.group(1)
+    photo = db.session.scalars(
+        select(Photo).join(PlaceName).where(Photo.filename == f"{stem}.jpg", PlaceName.status == "published")
+    ).first()
+    if photo is None:
+        abort(404)
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "places"
+    if not (directory / name).is_file():
+        abort(404)
+    response = send_from_directory(directory, name, mimetype="image/jpeg", max_age=7 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/places.geojson")
+def places_geojson():
+    """GeoJSON FeatureCollection of every published place with coordinates."""
+    response = jsonify({"type": "FeatureCollection", "features": queries.geojson_features()})
+    response.mimetype = "application/geo+json"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,189 @@
+"""Read-side queries for the public places pages, the API, GeoJSON and the sitemap (published only)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.places.models import PlaceName, Theme, Town, place_themes
+from app.places.reference import all_categories, all_eras, all_themes, all_towns
+
+PUBLISHED = PlaceName.status == "published"
+SORTS = {"relevance": "相关度", "name": "名称拼音", "distance": "距离"}
+FACETS = ("town", "category", "era", "theme")
+PER_PAGE = 20
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def published_place(code: str) -> PlaceName | None:
+    """The published entry with ``code`` (with its lists loaded), or None."""
+    query = (
+        select(PlaceName)
+        .where(PlaceName.code == code, PUBLISHED)
+        .options(
+            selectinload(PlaceName.aliases),
+            selectinload(PlaceName.sources),
+            selectinload(PlaceName.photos),
+            selectinload(PlaceName.themes),
+        )
+    )
+    return db.session.scalars(query).first()
+
+
+def places_by_codes(codes: list[str]) -> dict[str, PlaceName]:
+    """Published entries for ``codes`` in one query, keyed by code (hits → rows for pinyin etc.)."""
+    if not codes:
+        return {}
+    query = select(PlaceName).where(PlaceName.code.in_(codes), PUBLISHED)
+    return {place.code: place for place in db.session.scalars(query)}
+
+
+def related_places(place: PlaceName, limit: int = 6) -> list[tuple[PlaceName, str]]:
+    """Published places sharing a theme or lying within ~8 km, each with a short reason."""
+    found: dict[int, tuple[PlaceName, str]] = {}
+    if place.has_coordinates:
+        box = select(PlaceName).where(
+            PUBLISHED,
+            PlaceName.id != place.id,
+            PlaceName.latitude.between(place.latitude - 0.08, place.latitude + 0.08),
+            PlaceName.longitude.between(place.longitude - 0.1, place.longitude + 0.1),
+        )
+        near = []
+        for other in db.session.scalars(box):
+            km = distance_km((place.latitude, place.longitude), (other.latitude, other.longitude))
+            if km <= 8:
+                near.append((km, other))
+        for km, other in sorted(near, key=lambda item: item[0])[: limit // 2 or 1]:
+            found[other.id] = (other, f"相距约 {km:.1f} 公里")
+    theme_ids = [theme.id for theme in place.themes]
+    if theme_ids:
+        same_theme = (
+            select(PlaceName)
+            .join(place_themes, place_themes.c.place_id == PlaceName.id)
+            .where(PUBLISHED, PlaceName.id != place.id, place_themes.c.theme_id.in_(theme_ids))
+            .order_by(PlaceName.pinyin_plain)
+            .limit(limit * 2)
+        )
+        for other in db.session.scalars(same_theme).unique():
+            if other.id not in found and len(found) < limit:
+                shared = [t.name for t in other.themes if t.id in theme_ids]
+                found[other.id] = (other, f"同属专题：{shared[0]}" if shared else "同一专题")
+    return list(found.values())[:limit]
+
+
+def theme_by_slug(slug: str) -> Theme | None:
+    return db.session.scalars(select(Theme).where(Theme.slug == slug)).first()
+
+
+def themes_with_counts() -> list[tuple[Theme, int]]:
+    """Every theme with its number of published entries (themes without any are left out)."""
+    counts = dict(
+        db.session.execute(
+            select(place_themes.c.theme_id, func.count())
+            .join(PlaceName, PlaceName.id == place_themes.c.place_id)
+            .where(PUBLISHED)
+            .group_by(place_themes.c.theme_id)
+        ).all()
+    )
+    return [(theme, counts[theme.id]) for theme in all_themes() if counts.get(theme.id)]
+
+
+def theme_places(theme: Theme, page: int, per_page: int = 30) -> tuple[list[PlaceName], int]:
+    """Published entries of ``theme`` in pinyin order, one page, plus the total."""
+    base = (
+        select(PlaceName)
+        .join(place_themes, place_themes.c.place_id == PlaceName.id)
+        .where(PUBLISHED, place_themes.c.theme_id == theme.id)
+    )
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.session.scalars(
+        base.order_by(PlaceName.pinyin_plain, PlaceName.code).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def geojson_features() -> list[dict]:
+    """GeoJSON features of every published entry that has coordinates."""
+    query = (
+        select(PlaceName)
+        .where(PUBLISHED, PlaceName.latitude.is_not(None), PlaceName.longitude.is_not(None))
+        .options(selectinload(PlaceName.themes))
+        .order_by(PlaceName.code)
+    )
+    features = []
+    for place in db.session.scalars(query):
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.code,
+                "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+                "properties": {
+                    "code": place.code,
+                    "name": place.name,
+                    "pinyin": place.pinyin,
+                    "category": place.category.name if place.category else None,
+                    "town": place.town.name if place.town else None,
+                    "era": place.era.name if place.era else None,
+                    "themes": [theme.name for theme in place.themes],
+                    "url": f"/places/{place.code}",
+                },
+            }
+        )
+    return features
+
+
+def sitemap_rows() -> list[tuple[str, object]]:
+    """(code, updated_at) of every published entry."""
+    return list(db.session.execute(select(PlaceName.code, PlaceName.updated_at).where(PUBLISHED)).all())
+
+
+@dataclass
+class Choices:
+    """Option lists for the search form's selects (all reference values, official order)."""
+
+    towns: list[Town] = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    eras: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+
+
+def filter_choices() -> Choices:
+    return Choices(all_towns(), all_categories(), all_eras(), all_themes())
+
+
+def town_centre(name: str) -> tuple[float, float] | None:
+    """The centre (lat, lon) of the 镇街 named ``name`` (full or short name)."""
+    from app.places.reference import ReferenceMatcher
+
+    town = ReferenceMatcher().town(name)
+    if town is None or town.latitude is None or town.longitude is None:
+        return None
+    return (town.latitude, town.longitude)
+
+
+def parse_near(value: str | None) -> tuple[tuple[float, float] | None, str]:
+    """``near`` is "lat,lon" (from the 附近 button) or a 镇街 name; returns (point, label)."""
+    value = (value or "").strip()
+    if not value:
+        return None, ""
+    parts = value.replace("，", ",").split(",")
+    if len(parts) == 2:
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            return None, ""
+        if -90 <= lat <= 90 and -180 <= lon <= 180 and math.isfinite(lat) and math.isfinite(lon):
+            return (round(lat, 5), round(lon, 5)), "您的位置"
+        return None, ""
+    point = town_centre(value)
+    return (point, value) if point else (None, "")
