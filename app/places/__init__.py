@@ -30,6 +30,8 @@ photos
   (published places only).
 """
 
+import importlib.util
+
 from flask import Blueprint, Flask
 
 bp = Blueprint("places", __name__)
@@ -42,6 +44,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     search_docs.init_app(app)
+    # The archivist console (engineer B) registers its own blueprint, CLI and console tile.
+    if importlib.util.find_spec("app.places.console") is not None:
+        from app.places import console
+
+        console.init_app(app)
     registry = get_registry(app)
 
     def sitemap_entries():
