@@ -58,12 +58,24 @@ PER_PAGE = 20
 def init_app(app: Flask) -> None:
     """Plug case management into the hotline package: console views, CLI, console tile, demo data."""
     from app.hotline import cases_demo, console  # noqa: F401  (console registers views on bp)
-    from app.web.registry import get_registry
+    from app.web.registry import ConsoleEntry, get_registry
 
     app.config.setdefault("HOTLINE_RETENTION_DAYS", 180)
     app.config.setdefault("HOTLINE_UNUSED_BOOKING_DAYS", 30)
     registry = get_registry(app)
+    registry.console.append(
+        ConsoleEntry(
+            "热线个案", "hotline.console_today", ("counselor",), "今日预约与来电、个案、回访", order=20
+        )
+    )
+    registry.console.append(
+        ConsoleEntry("热线统计", "hotline.stats", ("counselor", "admin"), "匿名统计图表与导出", order=22)
+    )
+    registry.console.append(
+        ConsoleEntry("热线访问记录", "hotline.access_log", ("admin",), "谁在何时查看了哪个个案", order=23)
+    )
     registry.demo.append(("31-hotline-cases", cases_demo.load))
+    app.add_template_filter(local_time, "case_time")
 
 
 # --- time helpers ---------------------------------------------------------------------------------
@@ -72,6 +84,15 @@ def init_app(app: Flask) -> None:
 def local_today() -> date:
     """Today's date in Asia/Shanghai."""
     return utcnow().astimezone(LOCAL_TZ).date()
+
+
+def local_time(value: datetime | date | None, fmt: str = "%m-%d %H:%M") -> str:
+    """Format a UTC instant (or a date) in Asia/Shanghai for display."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_TZ).strftime(fmt)
+    return value.strftime(fmt)
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
