@@ -183,3 +183,92 @@ def caption_from_filename(filename: str | None) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = "".join(ch for ch in stem if ch.isprintable()).strip()
     return stem[:200]
+
+
+# --- services ---------------------------------------------------------------------------------------
+
+
+def medium_filename(photo) -> str:
+    """The 960-wide variant's file name (``<stem>-960.jpg``) next to ``photo.filename``."""
+    return file_name(photo.filename.rsplit(".", 1)[0], THUMB_WIDTHS[1])
+
+
+def store_photo(
+    place, data: bytes, filename: str | None, caption: str | None = None, credit: str | None = None
+):
+    """Verify, re-encode and store an uploaded photo for ``place``; return the committed Photo."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.places.models import Photo
+
+    processed = process_image(data)
+    stem = new_stem()
+    write_files(stem, processed)
+    small = processed.thumbs[THUMB_WIDTHS[0]]
+    with Image.open(io.BytesIO(small)) as thumb:
+        thumb_width, thumb_height = thumb.size
+    try:
+        position = db.session.scalar(select(func.max(Photo.position)).where(Photo.place_id == place.id))
+        photo = Photo(
+            place=place,
+            filename=file_name(stem),
+            thumb_filename=file_name(stem, THUMB_WIDTHS[0]),
+            caption=((caption or "").strip() or caption_from_filename(filename))[:200],
+            credit=(credit or "").strip()[:100],
+            position=(position or 0) + 1,
+            width=processed.width,
+            height=processed.height,
+            thumb_width=thumb_width,
+            thumb_height=thumb_height,
+        )
+        db.session.add(photo)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        remove_files(stem)  # no orphan files when the row could not be saved
+        raise
+    return photo
+
+
+def update_photo(photo, caption: str, credit: str):
+    """Change a photo's caption and credit."""
+    from app.extensions import db
+
+    photo.caption = (caption or "").strip()[:200]
+    photo.credit = (credit or "").strip()[:100]
+    db.session.commit()
+    return photo
+
+
+def delete_photo(photo) -> None:
+    """Delete a photo's row, then its files."""
+    from app.extensions import db
+
+    stem = photo.filename.rsplit(".", 1)[0]
+    db.session.delete(photo)
+    db.session.commit()
+    remove_files(stem)
+
+
+def reorder_photos(place, photo_ids: list[int]) -> None:
+    """Put ``place``'s photos in the order of ``photo_ids`` (ids of other entries are ignored)."""
+    from app.extensions import db
+
+    by_id = {p.id: p for p in place.photos}
+    ordered = [by_id[i] for i in photo_ids if i in by_id]
+    ordered += [p for p in place.photos if p not in ordered]
+    for position, photo in enumerate(ordered, start=1):
+        photo.position = position
+    db.session.commit()
+    db.session.refresh(place)
+
+
+def move_photo(photo, offset: int) -> None:
+    """Move a photo one place up (-1) or down (+1) in its entry's order."""
+    place = photo.place
+    ids = [p.id for p in place.photos]
+    index = ids.index(photo.id)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    reorder_photos(place, ids)

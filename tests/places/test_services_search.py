@@ -1,0 +1,55 @@
+"""Search integration: approving makes an entry findable; editing re-indexes it; archiving removes it."""
+
+import threading
+
+import pytest
+from archivist_helpers import make_place, place_data, publish
+
+from app.places import services
+from app.search import search
+
+
+def _codes(q):
+    return [hit.id for hit in search(q, kinds=["place"]).hits]
+
+
+def _codes_in_new_thread(app, q):
+    """Search from another thread (a fresh per-thread whoosh searcher), as another worker would."""
+    out = {}
+
+    def run():
+        with app.app_context():
+            out["codes"] = _codes(q)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return out["codes"]
+
+
+def test_publish_edit_archive_follow_the_index(app, make_user):
+    """A draft is not findable; approved it is; an edit is re-indexed; archived it is gone."""
+    author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
+    place = make_place(author, name="鹅庄烈士纪念亭", code="ZQ-9101")
+    assert "ZQ-9101" not in _codes_in_new_thread(app, "鹅庄烈士")
+    publish(place, author, reviewer)
+    assert "ZQ-9101" in _codes_in_new_thread(app, "鹅庄烈士")
+    services.save_place(place_data(code="ZQ-9101", name="鹅庄英烈亭"), author, place)
+    assert "ZQ-9101" in _codes_in_new_thread(app, "英烈亭")
+    assert "ZQ-9101" not in _codes_in_new_thread(app, "纪念亭")
+    services.archive(place, reviewer)
+    assert "ZQ-9101" not in _codes_in_new_thread(app, "鹅庄")
+
+
+@pytest.mark.xfail(
+    reason="whoosh Searcher.refresh() reuses segment readers and misses new deletions; "
+    "app/search/index.py refreshes its cached per-thread searcher that way (reported to search owner)",
+    strict=False,
+)
+def test_archive_is_gone_for_a_thread_that_searched_before(app, make_user):
+    """A thread that already searched no longer finds an entry after it is archived."""
+    author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
+    place = publish(make_place(author, name="鹅庄烈士纪念亭", code="ZQ-9101"), author, reviewer)
+    assert "ZQ-9101" in _codes("鹅庄")
+    services.archive(place, reviewer)
+    assert "ZQ-9101" not in _codes("鹅庄")
