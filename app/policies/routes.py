@@ -1,3 +1,79 @@
-"""policies routes."""
+"""Public policies pages: the filtered/searchable list, a document page, and the FAQ."""
 
-from app.policies import bp  # noqa: F401
+from flask import abort, request, url_for
+
+from app.policies import bp, services
+from app.policies.models import KINDS, TOPICS, VALIDITIES
+from app.web.render import render
+
+Q_MAX = 100
+
+
+def list_filters() -> dict:
+    """Read the list filters from the query string, ignoring values that are not on offer."""
+    args = request.args
+    year = args.get("year", "")
+    page = args.get("page", "1")
+    status = args.get("status") or args.get("validity") or ""
+    return {
+        "q": (args.get("q") or "").strip()[:Q_MAX],
+        "kind": args.get("kind") if args.get("kind") in KINDS else "",
+        "topic": args.get("topic") if args.get("topic") in TOPICS else "",
+        "status": status if status in VALIDITIES else "",
+        "year": int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None,
+        "page": min(int(page), 1000) if page.isdigit() and int(page) > 0 else 1,
+    }
+
+
+def _list_url(filters: dict, page: int, **extra) -> str:
+    params = {k: v for k, v in filters.items() if v and k != "page"}
+    if page > 1:
+        params["page"] = page
+    return url_for("policies.list_articles", **params, **extra)
+
+
+@bp.get("/policies/")
+def list_articles():
+    """List public articles with filters and search; fragments for live search and "加载更多"."""
+    filters = list_filters()
+    result = services.list_public_articles(
+        filters["q"], filters["kind"], filters["topic"], filters["status"], filters["year"], filters["page"]
+    )
+    more = request.args.get("more") == "1"
+    context = {
+        "filters": filters,
+        "result": result,
+        "years": services.public_years(),
+        "kinds": KINDS,
+        "topics": TOPICS,
+        "validities": VALIDITIES,
+        "page_url": lambda page, **extra: _list_url(filters, page, **extra),
+    }
+    fragment = "policies/_more.html" if more else "policies/_results.html"
+    return render("policies/article_list.html", fragment, **context)
+
+
+@bp.get("/policies/faq")
+def faq():
+    """FAQ grouped by topic; with ``q`` only the matching questions (fragment for live search)."""
+    q = (request.args.get("q") or "").strip()[:Q_MAX]
+    groups = services.faqs_by_topic(services.search_faq_ids(q) if q else None)
+    return render("policies/faq_list.html", "policies/_faq_results.html", q=q, groups=groups)
+
+
+@bp.get("/policies/<slug>")
+def show_article(slug: str):
+    """Show one public article with its metadata, interpretations, related FAQ and news."""
+    article = services.get_public_article(slug)
+    if article is None:
+        abort(404)
+    policy = services.public_article(article.policy_id) if article.kind == "interpretation" else None
+    return render(
+        "policies/article_detail.html",
+        article=article,
+        policy=policy,
+        replacement=services.public_article(article.replaced_by_id) if article.is_superseded else None,
+        interpretations=services.interpretations_of(article) if article.kind == "policy" else [],
+        faqs=services.related_faqs(article.topic),
+        news=services.related_news(article),
+    )

@@ -1,0 +1,253 @@
+"""Editor console for policies: articles (draft, preview, publish, schedule, revisions) and FAQ."""
+
+from types import SimpleNamespace
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.extensions import db
+from app.policies import bp, services
+from app.policies.forms import CHINA, REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
+from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq, as_utc
+from app.web.access import role_required
+from app.web.render import render
+
+EDITORS = ("editor",)  # admins grant themselves the editor role to publish: every revision names an editor
+
+
+@bp.before_request
+def limit_request_size():
+    """Refuse oversized editor submissions early with a Chinese 413 (the app-wide cap is for uploads)."""
+    if request.method == "POST" and (request.content_length or 0) > REQUEST_MAX_BYTES:
+        exc = RequestEntityTooLarge()
+        exc.zh_message = TOO_LARGE_MESSAGE
+        raise exc
+
+
+def _get_article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+def _apply_errors(form, errors: dict) -> list[str]:
+    """Put service errors next to their fields; return the ones that belong to no field."""
+    general = []
+    for name, message in errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message]
+        else:
+            general.append(message)
+    return general
+
+
+def _preview_of(form: ArticleForm, article: Article | None) -> SimpleNamespace:
+    """A transient stand-in the public content template can render (never added to the session)."""
+    data = form.content()
+    kind = article.kind if article is not None else (data["kind"] if data["kind"] in KINDS else "policy")
+    return SimpleNamespace(**data, kind_label=KINDS[kind], kind_=kind)
+
+
+def _article_form(article: Article | None):
+    """Shared GET/POST handling for the new and edit pages."""
+    form = ArticleForm(obj=article) if article is not None else ArticleForm()
+    if request.method == "GET" and article is None and request.args.get("kind") in KINDS:
+        form.kind.data = request.args["kind"]
+    if article is not None:
+        form.kind.data = article.kind
+        if request.method == "GET" and article.is_scheduled():
+            form.publish_at.data = as_utc(article.publish_at).astimezone(CHINA).replace(tzinfo=None)
+    form.set_policy_choices(services.policy_choices(), own_id=article.id if article else None)
+    action = request.form.get("action", "save")
+    status, general, preview = 200, [], None
+    if request.method == "POST":
+        if action == "preview":
+            preview = _preview_of(form, article)
+        elif form.validate():
+            try:
+                saved = services.save_article(
+                    article, form.content(), action, current_user, form.publish_at_utc()
+                )
+            except services.PolicyError as exc:
+                general = [("main", message) for message in _apply_errors(form, exc.errors)]
+                status = 422
+            else:
+                messages = {
+                    "publish": "已发布，居民现在可以看到。",
+                    "schedule": "已设置定时发布，到时间后自动公开。",
+                }
+                flash(messages.get(action, "已保存。"), "success")
+                return redirect(url_for("policies.edit_article", article_id=saved.id), code=303)
+        else:
+            status = 422
+    return render(
+        "policies/article_form.html",
+        form=form,
+        article=article,
+        general_errors=general,
+        preview=preview,
+        status=status,
+    )
+
+
+@bp.get("/console/policies/")
+@role_required(*EDITORS)
+def console_list():
+    """List every article (drafts, scheduled, published) with simple filters."""
+    kind = request.args.get("kind", "")
+    state = request.args.get("state", "")
+    q = (request.args.get("q") or "").strip()[:100]
+    articles = services.console_articles(kind, state, q)
+    return render("policies/console_list.html", articles=articles, kinds=KINDS, kind=kind, state=state, q=q)
+
+
+@bp.route("/console/policies/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_article():
+    """Create an article of any kind (draft, publish now, or schedule)."""
+    return _article_form(None)
+
+
+@bp.route("/console/policies/<int:article_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_article(article_id: int):
+    """Edit an article; every save keeps a revision."""
+    return _article_form(_get_article(article_id))
+
+
+@bp.post("/console/policies/preview")
+@role_required(*EDITORS)
+def preview_article():
+    """Render the live preview with the public page's own template and Markdown renderer."""
+    article_id = request.form.get("article_id", "")
+    article = db.session.get(Article, int(article_id)) if article_id.isdigit() else None
+    form = ArticleForm()
+    form.set_policy_choices([])
+    preview = _preview_of(form, article)
+    return render("policies/preview_page.html", "policies/_preview.html", preview=preview)
+
+
+@bp.post("/console/policies/<int:article_id>/unpublish")
+@role_required(*EDITORS)
+def unpublish_article(article_id: int):
+    """Take an article off the public site."""
+    article = _get_article(article_id)
+    services.unpublish_article(article, current_user)
+    flash("已撤回发布，文章回到草稿状态（网址保持不变）。", "success")
+    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+
+
+@bp.get("/console/policies/<int:article_id>/revisions")
+@role_required(*EDITORS)
+def list_revisions(article_id: int):
+    """Show the revision history with a form to compare any two versions."""
+    article = _get_article(article_id)
+    return render("policies/revisions.html", article=article, revisions=article.revisions)
+
+
+@bp.get("/console/policies/<int:article_id>/diff")
+@role_required(*EDITORS)
+def diff_revisions(article_id: int):
+    """Show what changed between two revisions (escaped text, coloured by change)."""
+    article = _get_article(article_id)
+    numbers = {r.number: r for r in article.revisions}
+    a, b = request.args.get("a", ""), request.args.get("b", "")
+    if not (a.isdigit() and b.isdigit()) or int(a) not in numbers or int(b) not in numbers:
+        abort(404)
+    old, new = sorted([numbers[int(a)], numbers[int(b)]], key=lambda r: r.number)
+    return render(
+        "policies/revision_diff.html",
+        article=article,
+        old=old,
+        new=new,
+        diffs=services.diff_revisions(old, new),
+    )
+
+
+@bp.post("/console/policies/<int:article_id>/revisions/<int:number>/restore")
+@role_required(*EDITORS)
+def restore_revision(article_id: int, number: int):
+    """Restore an earlier version (saved as a new revision)."""
+    article = _get_article(article_id)
+    revision = db.session.query(ArticleRevision).filter_by(article_id=article.id, number=number).one_or_none()
+    if revision is None:
+        abort(404)
+    try:
+        services.restore_revision(article, revision, current_user)
+    except services.PolicyError as exc:
+        flash("；".join(exc.errors.values()), "error")
+        return redirect(url_for("policies.list_revisions", article_id=article.id), code=303)
+    flash(f"已恢复第 {number} 版的内容（保存为新的版本）。", "success")
+    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+
+
+# ---------------------------------------------------------------- FAQ
+
+
+@bp.get("/console/policies/faq/")
+@role_required(*EDITORS)
+def console_faq():
+    """List FAQ entries by topic with reorder buttons."""
+    return render("policies/faq_console.html", "policies/_faq_console.html", groups=services.faqs_by_topic())
+
+
+def _faq_form(faq: Faq | None):
+    form = FaqForm(obj=faq)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.save_faq(faq, form.question.data, form.answer.data, form.topic.data)
+            except services.PolicyError as exc:
+                _apply_errors(form, exc.errors)
+                status = 422
+            else:
+                flash("常见问题已保存。", "success")
+                return redirect(url_for("policies.console_faq"), code=303)
+        else:
+            status = 422
+    return render("policies/faq_form.html", form=form, faq=faq, topics=TOPICS, status=status)
+
+
+@bp.route("/console/policies/faq/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new_faq():
+    """Add an FAQ entry."""
+    return _faq_form(None)
+
+
+@bp.route("/console/policies/faq/<int:faq_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_faq(faq_id: int):
+    """Edit an FAQ entry."""
+    faq = db.session.get(Faq, faq_id) or abort(404)
+    return _faq_form(faq)
+
+
+@bp.post("/console/policies/faq/<int:faq_id>/delete")
+@role_required(*EDITORS)
+def delete_faq(faq_id: int):
+    """Delete an FAQ entry."""
+    faq = db.session.get(Faq, faq_id) or abort(404)
+    services.delete_faq(faq)
+    flash("常见问题已删除。", "success")
+    return redirect(url_for("policies.console_faq"), code=303)
+
+
+@bp.post("/console/policies/faq/<int:faq_id>/move")
+@role_required(*EDITORS)
+def move_faq(faq_id: int):
+    """Move an FAQ entry up or down within its topic (plain POST redirects; htmx gets the list)."""
+    faq = db.session.get(Faq, faq_id) or abort(404)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    services.move_faq(faq, direction)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return render(
+            "policies/faq_console.html", "policies/_faq_console.html", groups=services.faqs_by_topic()
+        )
+    return redirect(url_for("policies.console_faq"), code=303)

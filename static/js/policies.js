@@ -1,0 +1,27 @@
+// Policies pages: small progressive enhancements; everything works without this file.
+(function () {
+  "use strict";
+  // htmx snapshots the page for the back button as HTML; typed values live in properties, not
+  // attributes, so copy them into attributes first. Back from a document then shows the list exactly
+  // as it was left, search text and filters included.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    document.querySelectorAll(".policy-filters input[type=search]").forEach(function (input) {
+      input.setAttribute("value", input.value);
+    });
+    document.querySelectorAll(".policy-filters select").forEach(function (select) {
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (option.selected) { option.setAttribute("selected", ""); } else { option.removeAttribute("selected"); }
+      });
+    });
+  });
+  // After "加载更多", move focus to the first newly added item so keyboard and screen-reader users
+  // continue where the new content starts.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.target || event.target.id !== "article-list") { return; }
+    var fresh = event.target.querySelector("[data-first-new]");
+    if (!fresh) { return; }
+    fresh.removeAttribute("data-first-new");
+    var link = fresh.querySelector("a");
+    if (link) { link.focus(); }
+  });
+})();
