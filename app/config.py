@@ -53,6 +53,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    # Cheap argon2id for tests only (production keeps argon2-cffi's recommended parameters).
+    ARGON2_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 def finalize(app_config: dict, instance: Path) -> None:

@@ -15,6 +15,13 @@ from app.extensions import db
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
 
+def configure_hasher(params: dict | None) -> None:
+    """Use other argon2 parameters (TestConfig makes hashing cheap so the suite stays fast)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(**params) if params else PasswordHasher()
+    _DUMMY_HASH = None
+
+
 def utcnow() -> datetime:
     """Timezone-aware now in UTC (stored as such in every ``*_at`` column)."""
     return datetime.now(UTC)
