@@ -104,6 +104,10 @@ class RuleForm(FlaskForm):
     mode = SelectField("方式", choices=list(MODES.items()))
     active = BooleanField("启用", default=True)
 
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return ["weekday", "start_time", "end_time", "slot_minutes", "capacity", "mode", "active"]
+
 
 class ClosureForm(FlaskForm):
     closed_on = DateField("休息日期", validators=[InputRequired("请选择日期。")])
