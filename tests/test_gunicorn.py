@@ -1,0 +1,156 @@
+"""Under gunicorn (gthread, as in production), HX-* headers built with url_for survive Chinese queries.
+
+Werkzeug's test client accepts any header value, but gunicorn refuses a non-ASCII header value and
+answers 500. So a view that puts ``url_for(..., q="红色")`` into HX-Push-Url / HX-Location must be proven
+under gunicorn itself: ``url_for`` percent-encodes, a raw Chinese URL does not.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WSGI_MODULE = '''
+from flask import make_response, url_for
+from htmx_flask import make_response as hx_response
+
+from app import create_app
+
+app = create_app()
+
+
+@app.get("/_gunicorn/push")
+def push():
+    """HX-* headers from url_for with a Chinese query string."""
+    response = make_response("ok")
+    response.headers["HX-Push-Url"] = url_for("web.home", q="红色地名 章丘")
+    response.headers["HX-Location"] = url_for("web.home", q="婚俗改革")
+    return response
+
+
+@app.get("/_gunicorn/htmx-flask")
+def push_with_htmx_flask():
+    """The same through htmx-flask's make_response(push_url=...)."""
+    return hx_response("ok", push_url=url_for("web.home", q="幸福泉城"))
+
+
+@app.get("/_gunicorn/raw")
+def raw():
+    """The pitfall: a raw non-ASCII header value."""
+    response = make_response("ok")
+    response.headers["HX-Push-Url"] = "/?q=红色"
+    return response
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(app_config, tmp_path_factory):
+    """gunicorn with gthread workers serving the app (APP_ENV=production) on the test database."""
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
+    (tmp_path / "gunicorn_probe.py").write_text(WSGI_MODULE, encoding="utf-8")
+    port = _free_port()
+    env = dict(
+        os.environ,
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
+        SEARCH_INDEX_DIR=app_config["SEARCH_INDEX_DIR"],
+        UPLOAD_DIR=app_config["UPLOAD_DIR"],
+        INSTANCE_PATH=str(tmp_path / "instance"),
+        PYTHONPATH=str(ROOT),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "2",
+        "--chdir",
+        str(tmp_path),
+        "gunicorn_probe:app",
+    ]
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail("gunicorn exited:\n" + (tmp_path / "gunicorn.log").read_text())
+            try:
+                if _get(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not answer:\n" + (tmp_path / "gunicorn.log").read_text())
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.mark.slow
+def test_hx_headers_from_url_for_work_under_gunicorn(gunicorn_server):
+    """HX-Push-Url/HX-Location built with url_for for Chinese queries are percent-encoded, not a 500."""
+    status, headers, _ = _get(gunicorn_server + "/_gunicorn/push", {"HX-Request": "true"})
+    assert status == 200
+    assert headers["HX-Push-Url"] == "/?q=%E7%BA%A2%E8%89%B2%E5%9C%B0%E5%90%8D+%E7%AB%A0%E4%B8%98"
+    assert headers["HX-Location"].startswith("/?q=%E5")
+    status, headers, _ = _get(gunicorn_server + "/_gunicorn/htmx-flask", {"HX-Request": "true"})
+    assert status == 200 and headers["HX-Push-Url"].isascii()
+
+
+@pytest.mark.slow
+def test_raw_chinese_header_is_the_pitfall(gunicorn_server):
+    """The control: a raw non-ASCII header value makes gunicorn answer 500 (why url_for is required)."""
+    status, _, _ = _get(gunicorn_server + "/_gunicorn/raw")
+    assert status == 500
+
+
+@pytest.mark.slow
+def test_pages_and_errors_under_gunicorn(gunicorn_server):
+    """The home page, /healthz, and an htmx error fragment work in production mode under gunicorn."""
+    status, headers, body = _get(gunicorn_server + "/")
+    assert status == 200 and "幸福泉城热线" in body
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    status, headers, body = _get(gunicorn_server + "/no-such-page", {"HX-Request": "true"})
+    assert status == 404 and headers["HX-Retarget"] == "#htmx-alert" and "页面不存在" in body
+    status, headers, body = _get(gunicorn_server + "/console/", {"HX-Request": "true"})
+    assert status == 401 and headers["HX-Redirect"].startswith("/login?next=")
