@@ -12,11 +12,16 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields import DateField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.hotline.models import MODES, TOPICS, TOWNS, WEEKDAYS
 from app.hotline.privacy import InvalidPhone, normalize_phone
 from app.hotline.services import DESCRIPTION_MAX, NICKNAME_MAX, SAFE_TIMES_MAX
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def _phone_check(form, field):
@@ -33,13 +38,13 @@ class HoneypotMixin:
 
 class TopicForm(FlaskForm):
     topic = RadioField(
-        "您想咨询哪方面的事？", choices=list(TOPICS.items()), validators=[InputRequired("请选择一项。")]
+        "您想咨询哪方面的事？", choices=_choices(TOPICS.items()), validators=[InputRequired("请选择一项。")]
     )
 
 
 class ModeForm(FlaskForm):
     mode = RadioField(
-        "您希望怎样联系？", choices=list(MODES.items()), validators=[InputRequired("请选择一种方式。")]
+        "您希望怎样联系？", choices=_choices(MODES.items()), validators=[InputRequired("请选择一种方式。")]
     )
 
 
@@ -64,11 +69,13 @@ class DetailsForm(HoneypotMixin, FlaskForm):
     )
     may_leave_message = RadioField(
         "如果没接到电话，可以给您留言或发短信吗？",
-        choices=[("no", "不可以，只打电话"), ("yes", "可以")],
+        choices=_choices([("no", "不可以，只打电话"), ("yes", "可以")]),
         default="no",
         validators=[InputRequired("请选择一项。")],
     )
-    town = SelectField("您住在哪个镇街（可以不选）", choices=[("", "不选")] + [(t, t) for t in TOWNS])
+    town = SelectField(
+        "您住在哪个镇街（可以不选）", choices=_choices([("", "不选")] + [(t, t) for t in TOWNS])
+    )
 
 
 class ConsentForm(FlaskForm):
@@ -92,7 +99,7 @@ class ConfirmForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
-    weekday = SelectField("星期", choices=[(str(i), name) for i, name in enumerate(WEEKDAYS)], coerce=int)
+    weekday = SelectField("星期", choices=_choices(enumerate(WEEKDAYS)), coerce=int)
     start_time = TimeField("开始时间", validators=[InputRequired("请填写开始时间。")])
     end_time = TimeField("结束时间", validators=[InputRequired("请填写结束时间。")])
     slot_minutes = IntegerField(
@@ -101,7 +108,7 @@ class RuleForm(FlaskForm):
     capacity = IntegerField(
         "每个时段可约人数", default=1, validators=[InputRequired(), NumberRange(1, 20, "1 到 20 人。")]
     )
-    mode = SelectField("方式", choices=list(MODES.items()))
+    mode = SelectField("方式", choices=_choices(MODES.items()))
     active = BooleanField("启用", default=True)
 
     @classmethod
@@ -116,9 +123,7 @@ class ClosureForm(FlaskForm):
 
 class ExtraWorkdayForm(FlaskForm):
     work_on = DateField("调休上班日期", validators=[InputRequired("请选择日期。")])
-    use_weekday = SelectField(
-        "按哪天的排班", choices=[(str(i), name) for i, name in enumerate(WEEKDAYS[:5])], coerce=int
-    )
+    use_weekday = SelectField("按哪天的排班", choices=_choices(enumerate(WEEKDAYS[:5])), coerce=int)
     reason = StringField("说明", validators=[Optional(), Length(max=100)])
 
 
