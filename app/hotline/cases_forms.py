@@ -11,8 +11,8 @@ from app.hotline.cases import DESCRIPTION_MAX, NOTE_MAX, PURPOSE_MAX
 from app.hotline.models import MODES, TOPICS, TOWNS
 
 
-def _blank(label: str) -> list[tuple[str, str]]:
-    return [("", label)]
+def _blank(label: str) -> dict[str, str]:
+    return {"": label}
 
 
 class PhoneInForm(FlaskForm):
@@ -20,43 +20,46 @@ class PhoneInForm(FlaskForm):
     phone = StringField("手机号码", validators=[Optional(), Length(max=30, message="请填写 11 位手机号码。")])
     topic = SelectField(
         "咨询类别",
-        choices=_blank("请选择") + list(TOPICS.items()),
+        choices=_blank("请选择") | TOPICS,
+        validate_choice=False,
         validators=[InputRequired("请选择咨询类别。")],
     )
-    mode = SelectField("后续方式", choices=list(MODES.items()), default="phone")
+    mode = SelectField("后续方式", choices=dict(MODES), default="phone", validate_choice=False)
     town = SelectField(
-        "所在镇街", choices=_blank("不清楚/未说") + [(t, t) for t in TOWNS], validate_choice=False
+        "所在镇街", choices=_blank("不清楚/未说") | {t: t for t in TOWNS}, validate_choice=False
     )
     description = TextAreaField(
         "情况简述",
         validators=[Optional(), Length(max=DESCRIPTION_MAX, message=f"最多 {DESCRIPTION_MAX} 个字。")],
     )
-    priority = SelectField("优先级", choices=[(p, p) for p in PRIORITIES], default=PRIORITY_NORMAL)
+    priority = SelectField(
+        "优先级", choices={p: p for p in PRIORITIES}, default=PRIORITY_NORMAL, validate_choice=False
+    )
 
 
 class StatusForm(FlaskForm):
     status = SelectField(
-        "改为", choices=[], validate_choice=False, validators=[InputRequired("请选择新状态。")]
+        "改为", choices={}, validate_choice=False, validators=[InputRequired("请选择新状态。")]
     )
     outcome = SelectField(
         "结案结果",
-        choices=_blank("（结案时必选）") + [(o, o) for o in CLOSING_OUTCOMES],
+        choices=_blank("（结案时必选）") | {o: o for o in CLOSING_OUTCOMES},
         validate_choice=False,
     )
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField("负责咨询员", choices=[], validate_choice=False)
+    assignee = SelectField("负责咨询员", choices={}, validate_choice=False)
 
 
 class PriorityForm(FlaskForm):
-    priority = SelectField("优先级", choices=[(p, p) for p in PRIORITIES], validate_choice=False)
+    priority = SelectField("优先级", choices={p: p for p in PRIORITIES}, validate_choice=False)
 
 
 class CallForm(FlaskForm):
     result = RadioField(
         "联系结果",
-        choices=[(r, r) for r in CALL_RESULTS],
+        choices={r: r for r in CALL_RESULTS},
         validate_choice=False,
         validators=[InputRequired("请选择联系结果。")],
     )

@@ -61,13 +61,13 @@ def _case_or_404(number: str) -> Case:
 def _case_forms(case: Case, **overrides) -> dict:
     """Fresh action forms for the case page (``overrides`` keep a failed form with its errors)."""
     status_form = overrides.get("status_form") or StatusForm(formdata=None)
-    status_form.status.choices = [("", "请选择")] + [(s, s) for s in case.allowed_statuses()]
+    status_form.status.choices = {"": "请选择"} | {s: s for s in case.allowed_statuses()}
     assign_form = overrides.get("assign_form") or AssignForm(
         formdata=None, assignee=str(case.assignee_id or "")
     )
-    assign_form.assignee.choices = [("", "（暂不分派）")] + [
-        (str(u.id), u.display_name) for u in cases.counselors()
-    ]
+    assign_form.assignee.choices = {"": "（暂不分派）"} | {
+        str(u.id): u.display_name for u in cases.counselors()
+    }
     return {
         "status_form": status_form,
         "assign_form": assign_form,
@@ -102,7 +102,7 @@ def _act(number: str, form_name: str, form, action, success: str):
     """Run one case action: fragment or 303 on success, the form with its errors (422) otherwise."""
     case = _case_or_404(number)
     if form_name == "status_form":
-        form.status.choices = [(s, s) for s in case.allowed_statuses()]
+        form.status.choices = {s: s for s in case.allowed_statuses()}
     if form.validate_on_submit():
         try:
             action(case, form)

@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
@@ -28,7 +30,10 @@ def make_booking_case(
     """A booking (default: in two hours) and its case, opened through ``cases.open_case_for_booking``."""
     _counter["n"] += 1
     start = start or utcnow() + timedelta(hours=2)
-    slot = Slot(start_at=start, end_at=start + timedelta(minutes=30), mode=mode, capacity=5, booked=1)
+    slot = db.session.scalar(select(Slot).where(Slot.start_at == start, Slot.mode == mode))
+    if slot is None:
+        slot = Slot(start_at=start, end_at=start + timedelta(minutes=30), mode=mode, capacity=50, booked=0)
+    slot.booked += 1
     booking = Booking(
         slot=slot,
         topic=topic,
