@@ -109,10 +109,11 @@ def process_image(data: bytes) -> ProcessedPhoto:
         raise PhotoError("没有收到文件，请选择一张照片。")
     if len(data) > max_bytes:
         raise PhotoError(f"照片太大（{_mb(len(data))}）：每张照片最大 {_mb(max_bytes)}。", 413)
-    image = _open_checked(data, max_pixels)
-    source_format = image.format
+    probe = _open_checked(data, max_pixels)
+    source_format = probe.format
     try:
-        image.verify()  # structural check of the whole file (truncated/corrupt data fails here)
+        with probe:
+            probe.verify()  # structural check of the whole file (truncated/corrupt data fails here)
         image = _open_checked(data, max_pixels)  # verify() leaves the image unusable; reopen
         image.seek(0)  # animated PNG/WebP: keep the first frame
         with warnings.catch_warnings():

@@ -234,7 +234,7 @@ def test_20000_rows_in_reasonable_time(app):
     report = importer.check(csv_bytes(*rows), "big.csv")
     elapsed = time.perf_counter() - started
     assert report.ok and report.total_rows == 20000
-    assert elapsed < 20, elapsed
+    assert elapsed < 60, elapsed  # ~2 s alone on this machine; generous for a loaded CI box
 
 
 def test_cli_dry_run_and_import(app, runner, tmp_path):

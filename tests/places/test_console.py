@@ -1,0 +1,319 @@
+"""Archivist console routes: role matrix, fragments vs full pages, forms, workflow, photos, import, export."""
+
+import io
+
+import pytest
+from archivist_helpers import make_place, publish
+from test_import import GOOD, csv_bytes
+from test_photos import jpeg_with_gps, png_bomb
+
+from app.extensions import db
+from app.places import services
+from app.places.models import PlaceName
+
+HX = {"HX-Request": "true"}
+
+
+def form_data(**overrides):
+    data = {
+        "code": "ZQ-9301",
+        "name": "垛庄暴动旧址",
+        "pinyin": "",
+        "category": "革命遗址",
+        "town": "垛庄镇",
+        "village": "",
+        "address": "",
+        "longitude": "117.482",
+        "latitude": "36.499",
+        "era": "土地革命战争时期",
+        "protection_level": "",
+        "origin": "",
+        "history": "",
+        "story": "1932 年农民暴动。",
+        "persons": "张三；李四",
+        "events": "",
+        "aliases-0-name": "垛庄",
+        "aliases-0-kind": "简称",
+        "aliases-1-name": "",
+        "aliases-1-kind": "曾用名",
+        "sources-0-citation": "《章丘党史》（示例）",
+        "sources-0-url": "https://example.org/s",
+        "sources-0-note": "",
+        "themes-0-name": "抗战红色足迹",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("role", ["editor", "counselor"])
+@pytest.mark.parametrize(
+    "path", ["/console/places/", "/console/places/new", "/console/places/import", "/console/places/export"]
+)
+def test_other_roles_get_403(client, login_as, role, path):
+    """Editors and counselors are refused (403), also for htmx requests."""
+    login_as(role)
+    assert client.get(path).status_code == 403
+    assert client.get(path, headers=HX).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    """Anonymous visitors are redirected to the login page."""
+    response = client.get("/console/places/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_list_full_page_and_fragment(client, login_as):
+    """The list answers a full page normally and only the results fragment to htmx; status filter works."""
+    user = login_as("archivist")
+    make_place(user)
+    make_place(user, code="ZQ-9002", name="另一处旧址")
+    services.submit_for_review(services.get_place("ZQ-9002"), user)
+    page = client.get("/console/places/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<html" in html and "三德范抗日联络站旧址" in html
+    assert page.headers["Vary"].find("HX-Request") >= 0
+    fragment = client.get("/console/places/?status=in_review", headers=HX).get_data(as_text=True)
+    assert "<html" not in fragment and "另一处旧址" in fragment and "三德范" not in fragment
+    found = client.get("/console/places/?q=sandefan", headers=HX).get_data(as_text=True)
+    assert "三德范抗日联络站旧址" in found
+
+
+def test_admin_may_use_console(client, login_as):
+    """Admins may use the console too."""
+    login_as("admin")
+    assert client.get("/console/places/").status_code == 200
+
+
+def test_create_with_rows_and_warnings(client, login_as):
+    """Creating saves rows (aliases, sources, themes), redirects to the entry and warns outside Zhangqiu."""
+    login_as("archivist")
+    response = client.post("/console/places/new", data=form_data(longitude="116.4", latitude="39.9"))
+    assert response.status_code == 303
+    place = services.get_place("ZQ-9301")
+    assert [(a.name, a.kind) for a in place.aliases] == [("垛庄", "简称")]
+    assert place.sources[0].url == "https://example.org/s"
+    assert place.persons == ["张三", "李四"]
+    assert place.pinyin == "duǒ zhuāng bào dòng jiù zhǐ"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "不在章丘区范围内" in page
+
+
+def test_form_errors_keep_input_and_422(client, login_as):
+    """Invalid input re-renders with 422, an error summary, and the typed values kept."""
+    login_as("archivist")
+    response = client.post(
+        "/console/places/new", data=form_data(code="ZQ 9!", latitude="200", name="保留的名字")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "error-summary" in html and "纬度应在 -90 到 90 之间" in html and "保留的名字" in html
+    assert db.session.query(PlaceName).count() == 0
+
+
+def test_duplicate_code_is_a_form_error(client, login_as):
+    """A taken code is shown next to the code field."""
+    user = login_as("archivist")
+    make_place(user, code="ZQ-9301")
+    response = client.post("/console/places/new", data=form_data())
+    assert response.status_code == 422
+    assert "编号 ZQ-9301 已被其他条目使用" in response.get_data(as_text=True)
+
+
+def test_add_and_remove_rows_without_js_and_with_htmx(client, login_as):
+    """'再加一行' adds a row (full page without JS, form fragment with htmx); '删除' removes one."""
+    login_as("archivist")
+    page = client.post("/console/places/new", data=form_data(add_row="sources"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<html" in html and 'name="sources-2-citation"' in html
+    fragment = client.post("/console/places/new", data=form_data(add_row="aliases"), headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and 'id="place-form"' in html and 'name="aliases-2-name"' in html
+    removed = client.post("/console/places/new", data=form_data(remove_row="aliases:0"), headers=HX)
+    html = removed.get_data(as_text=True)
+    assert 'value="垛庄"' not in html
+    assert db.session.query(PlaceName).count() == 0
+
+
+def test_inline_checks(client, login_as):
+    """Inline checks: duplicate code is an error, same name in the same 镇街 and far coordinates warn."""
+    user = login_as("archivist")
+    make_place(user)
+    code = client.post("/console/places/check/code", data={"code": "zq-9001"}, headers=HX).get_data(
+        as_text=True
+    )
+    assert "已被其他条目使用" in code
+    assert "编号可用" in client.post(
+        "/console/places/check/code", data={"code": "ZQ-7777"}, headers=HX
+    ).get_data(as_text=True)
+    name = client.post(
+        "/console/places/check/name", data={"name": "三德范抗日联络站旧址", "town": "文祖街道"}, headers=HX
+    ).get_data(as_text=True)
+    assert "同一镇街已有同名条目" in name
+    coords = client.post(
+        "/console/places/check/coordinates", data={"longitude": "36.5", "latitude": "117.4"}, headers=HX
+    ).get_data(as_text=True)
+    assert "超出范围" in coords
+    far = client.post(
+        "/console/places/check/coordinates", data={"longitude": "116.4", "latitude": "39.9"}, headers=HX
+    ).get_data(as_text=True)
+    assert "不在章丘区范围内" in far
+    pinyin = client.post("/console/places/pinyin", data={"name": "明水"}, headers=HX).get_data(as_text=True)
+    assert "míng shuǐ" in pinyin
+
+
+def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_user):
+    """The author edits and submits; cannot approve; a second archivist approves through the console."""
+    author = login_as("archivist")
+    place = make_place(author)
+    data = form_data(code=place.code, name="三德范联络站旧址")
+    assert client.post(f"/console/places/{place.code}/edit", data=data).status_code == 303
+    assert client.post(f"/console/places/{place.code}/submit").status_code == 303
+    refused = client.post(f"/console/places/{place.code}/approve")
+    assert refused.status_code == 403 and "不能审核自己提交的条目" in refused.get_data(as_text=True)
+    locked = client.get(f"/console/places/{place.code}/edit")
+    assert locked.status_code == 303
+    login_as("archivist")
+    assert client.post(f"/console/places/{place.code}/approve", data={"comment": "同意"}).status_code == 303
+    db.session.refresh(place)
+    assert place.status == "published" and place.name == "三德范联络站旧址"
+
+
+def test_return_needs_comment(client, login_as, make_user):
+    """Returning without a comment is refused; with a comment the entry is a draft again."""
+    author = make_user(roles=("archivist",))
+    place = make_place(author)
+    services.submit_for_review(place, author)
+    login_as("archivist")
+    assert client.post(f"/console/places/{place.code}/return", data={"comment": ""}).status_code == 409
+    assert (
+        client.post(f"/console/places/{place.code}/return", data={"comment": "补充出处"}).status_code == 303
+    )
+    db.session.refresh(place)
+    assert place.status == "draft" and place.review_comment == "补充出处"
+
+
+def test_archive_history_diff_restore(client, login_as, make_user):
+    """Archive hides the entry; history lists versions; diff shows changes; restore adds a version."""
+    user = login_as("archivist")
+    place = make_place(user)
+    services.save_place(dict(place.snapshot(), story="改写后的故事"), user, place)
+    first, latest = place.revisions[-1], place.revisions[0]
+    history = client.get(f"/console/places/{place.code}/history").get_data(as_text=True)
+    assert f"#{first.id}" in history and "恢复到此版本" in history
+    diff = client.get(f"/console/places/{place.code}/history/{latest.id}").get_data(as_text=True)
+    assert "红色故事" in diff and "<ins>" in diff
+    assert client.get(f"/console/places/{place.code}/history/999999").status_code == 404
+    restore = client.post(f"/console/places/{place.code}/history/{first.id}/restore")
+    assert restore.status_code == 303
+    db.session.refresh(place)
+    assert place.story == "联络站多次掩护八路军伤员转移。" and len(place.revisions) == 3
+    assert client.post(f"/console/places/{place.code}/archive").status_code == 303
+    db.session.refresh(place)
+    assert place.status == "archived"
+
+
+def test_unknown_code_is_404(client, login_as):
+    """Unknown codes in console URLs are a Chinese 404."""
+    login_as("archivist")
+    for path in ("/console/places/ZQ-0000", "/console/places/ZQ-0000/edit", "/console/places/ZQ-0000/photos"):
+        response = client.get(path)
+        assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
+
+
+def test_photo_upload_refusals_and_management(client, login_as):
+    """Uploads: real JPEG stored; SVG/PHP refused 422; bomb 413; move and delete via htmx."""
+    user = login_as("archivist")
+    place = make_place(user)
+    url = f"/console/places/{place.code}/photos"
+    svg = client.post(
+        url, data={"photo": (io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "a.svg")}
+    )
+    assert svg.status_code == 422 and "JPEG、PNG 或 WebP" in svg.get_data(as_text=True)
+    php = client.post(url, data={"photo": (io.BytesIO(b"<?php echo 1; ?>"), "shell.jpg")})
+    assert php.status_code == 422
+    bomb = client.post(url, data={"photo": (io.BytesIO(png_bomb()), "big.png")})
+    assert bomb.status_code == 413 and "图片尺寸太大" in bomb.get_data(as_text=True)
+    for name in ("正门.jpg", "院内.jpg"):
+        assert (
+            client.post(url, data={"photo": (io.BytesIO(jpeg_with_gps(640, 480)), name)}).status_code == 303
+        )
+    db.session.refresh(place)
+    first, second = place.photos
+    assert first.caption == "正门"
+    served = client.get(f"/console/places/files/{first.thumb_filename}")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    served.close()
+    assert client.get("/console/places/files/..%2Fsecret").status_code == 404
+    moved = client.post(f"{url}/{second.id}/move", data={"direction": "up"}, headers=HX)
+    assert moved.status_code == 200 and "<html" not in moved.get_data(as_text=True)
+    db.session.refresh(place)
+    assert [p.id for p in place.photos] == [second.id, first.id]
+    page = client.get(url).get_data(as_text=True)
+    assert "<html" in page and "院内" in page
+    assert client.post(f"{url}/{first.id}/delete").status_code == 303
+    db.session.refresh(place)
+    assert [p.id for p in place.photos] == [second.id]
+
+
+def test_50mb_upload_is_413_with_the_limit(client, login_as):
+    """A 50 MB upload is refused with a Chinese 413 page stating the limits."""
+    user = login_as("archivist")
+    place = make_place(user)
+    boundary = "zqboundary"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="big.jpg"\r\n\r\n'
+    body = head.encode() + b"\xff\xd8" + b"\x00" * (50 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    response = client.post(
+        f"/console/places/{place.code}/photos",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "16 MB" in html and "10 MB" in html
+
+
+def test_import_dry_run_then_confirm(client, login_as):
+    """Upload with errors → 422 report by row/column, nothing written; fixed file → report → confirm."""
+    login_as("archivist")
+    bad = csv_bytes(GOOD[0].replace("37.0212", "200"), GOOD[1])
+    response = client.post("/console/places/import", data={"file": (io.BytesIO(bad), "bad.csv")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "latitude（纬度）" in html and "超出范围" in html and "确认导入" not in html
+    good = csv_bytes(*GOOD)
+    response = client.post("/console/places/import", data={"file": (io.BytesIO(good), "good.csv")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "将新建 2 条" in html
+    assert db.session.query(PlaceName).count() == 0
+    token = html.split("/console/places/import/")[1].split('"')[0]
+    done = client.post(f"/console/places/import/{token}")
+    assert done.status_code == 200 and "新建 2 条" in done.get_data(as_text=True)
+    assert services.get_place("ZQ-0101").status == "draft"
+    again = client.post(f"/console/places/import/{token}")
+    assert again.status_code == 404
+    assert client.post("/console/places/import/not-a-token").status_code == 404
+
+
+def test_import_token_belongs_to_uploader(client, login_as):
+    """Another archivist cannot confirm someone else's upload."""
+    login_as("archivist")
+    html = client.post(
+        "/console/places/import", data={"file": (io.BytesIO(csv_bytes(*GOOD)), "good.csv")}
+    ).get_data(as_text=True)
+    token = html.split("/console/places/import/")[1].split('"')[0]
+    login_as("archivist")
+    assert client.post(f"/console/places/import/{token}").status_code == 403
+
+
+def test_export_downloads(client, login_as, make_user):
+    """Export links download every entry with status in each format."""
+    user = login_as("archivist")
+    place = make_place(user)
+    publish(place, user, make_user(roles=("archivist",)))
+    csv_response = client.get("/console/places/export?format=csv")
+    assert csv_response.status_code == 200
+    assert "attachment" in csv_response.headers["Content-Disposition"]
+    assert "published" in csv_response.get_data().decode("utf-8-sig")
+    for fmt in ("xlsx", "json", "geojson"):
+        assert client.get(f"/console/places/export?format={fmt}").status_code == 200
+    assert client.get("/console/places/export?format=exe").status_code == 404
