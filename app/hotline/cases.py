@@ -538,7 +538,9 @@ def list_cases(filters: CaseFilters, user: User) -> CasePage:
     if q:
         reference = clean_reference(q)
         number_like = q.replace("－", "-")
-        options = [Case.number == number_like, Case.number.like(f"%-{number_like.zfill(4)}")]
+        options = [Case.number == number_like]
+        if number_like.isdigit() and len(number_like) <= 6:
+            options.append(Case.number.like(f"%-{number_like.zfill(4)}"))
         if reference:
             options.append(Booking.reference == reference)
         conditions.append(or_(*options))

@@ -227,9 +227,12 @@ def load() -> None:
             case.booking.status = "no_show"
             cases._event(case, "no_show", "标记未到/未接通，已生成提醒来电任务", counselor, slot_start)
             due = min(today, slot_start.date() + timedelta(days=1))
-            db.session.add(
-                FollowUp(case=case, kind=FOLLOW_UP_REMINDER, due_on=due, purpose="打电话提醒，可帮助重新预约")
+            task = FollowUp(
+                case=case, kind=FOLLOW_UP_REMINDER, due_on=due, purpose="打电话提醒，可帮助重新预约"
             )
+            if due < today - timedelta(days=2):  # older reminders were made long ago
+                task.done_at = _at(due, 10)
+            db.session.add(task)
             continue
         _work(rng, case, counselor, now - timedelta(hours=1), rng.random())
         if case.is_open and rng.random() < 0.6:
