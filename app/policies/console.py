@@ -11,6 +11,7 @@ from app.policies import bp, services
 from app.policies.forms import CHINA, REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
 from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq, as_utc
 from app.web.access import role_required
+from app.web.errors import error_response
 from app.web.render import render
 
 EDITORS = ("editor",)  # admins grant themselves the editor role to publish: every revision names an editor
@@ -23,6 +24,12 @@ def limit_request_size():
         exc = RequestEntityTooLarge()
         exc.zh_message = TOO_LARGE_MESSAGE
         raise exc
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """Explain the editor limit (also when the form parser or the CSRF check hit a size limit first)."""
+    return error_response(413, TOO_LARGE_MESSAGE)
 
 
 def _get_article(article_id: int) -> Article:
@@ -89,6 +96,7 @@ def _article_form(article: Article | None):
         article=article,
         general_errors=general,
         preview=preview,
+        kind_labels=KINDS,
         status=status,
     )
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import get_translations
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -46,7 +47,7 @@ def _optional_int(value):
 
 
 class ArticleForm(ZhForm):
-    kind = SelectField("类型", choices=list(KINDS.items()))
+    kind = SelectField("类型", choices=[SelectChoice(k, v) for k, v in KINDS.items()])
     title = StringField(
         "标题", validators=[DataRequired("请填写标题。"), Length(max=200, message="标题不能超过 200 字。")]
     )
@@ -59,7 +60,7 @@ class ArticleForm(ZhForm):
         "正文（Markdown）",
         validators=[Length(max=BODY_MAX_CHARS, message=f"正文不能超过 {BODY_MAX_CHARS} 字。"), _no_markup],
     )
-    topic = SelectField("主题分类", choices=[(t, t) for t in TOPICS])
+    topic = SelectField("主题分类", choices=[SelectChoice(t, t) for t in TOPICS])
     doc_number = StringField(
         "文号",
         validators=[Optional(), Length(max=60, message="文号太长。"), _doc_number],
@@ -68,12 +69,16 @@ class ArticleForm(ZhForm):
     issuer = StringField("发文机关", validators=[Length(max=100, message="发文机关不能超过 100 字。")])
     written_on = DateField("成文日期", validators=[Optional()])
     published_on = DateField("发布日期", validators=[Optional()])
-    validity = SelectField("有效性", choices=[("", "（不适用）")] + [(v, v) for v in VALIDITIES])
+    validity = SelectField(
+        "有效性", choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, v) for v in VALIDITIES]
+    )
     replaced_by_id = SelectField(
         "替代文件（修订或废止后以哪份文件为准）", coerce=_optional_int, validate_choice=False
     )
     policy_id = SelectField("解读的政策文件", coerce=_optional_int, validate_choice=False)
-    venue = SelectField("“七进”场所", choices=[("", "（不适用）")] + [(v, f"进{v}") for v in VENUES])
+    venue = SelectField(
+        "“七进”场所", choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, f"进{v}") for v in VENUES]
+    )
     source = StringField("来源", validators=[Length(max=100, message="来源不能超过 100 字。")])
     publish_at = DateTimeLocalField(
         "定时发布时间（北京时间）", validators=[Optional()], format="%Y-%m-%dT%H:%M"
@@ -81,23 +86,23 @@ class ArticleForm(ZhForm):
 
     def set_policy_choices(self, policies, own_id=None) -> None:
         """Offer every policy document; drafts are labelled so the editor sees why linking fails."""
-        options = [("", "（请选择）")]
+        options = [SelectChoice("", "（请选择）")]
         for p in policies:
             if p.id == own_id:
                 continue
             label = p.title + (f"（{p.doc_number}）" if p.doc_number else "")
             if not p.is_public():
                 label += "【未发布】"
-            options.append((str(p.id), label))
+            options.append(SelectChoice(str(p.id), label))
         self.policy_id.choices = options
-        self.replaced_by_id.choices = [("", "（无）")] + options[1:]
+        self.replaced_by_id.choices = [SelectChoice("", "（无）")] + options[1:]
 
     def validate_replaced_by_id(self, field):
-        if field.data is not None and str(field.data) not in {v for v, _ in field.choices}:
+        if field.data is not None and str(field.data) not in {c.value for c in field.choices}:
             raise ValidationError("请从列表中选择替代文件。")
 
     def validate_policy_id(self, field):
-        if field.data is not None and str(field.data) not in {v for v, _ in field.choices}:
+        if field.data is not None and str(field.data) not in {c.value for c in field.choices}:
             raise ValidationError("请从列表中选择政策文件。")
 
     def content(self) -> dict:
@@ -139,4 +144,4 @@ class FaqForm(ZhForm):
             _no_markup,
         ],
     )
-    topic = SelectField("主题分类", choices=[(t, t) for t in TOPICS])
+    topic = SelectField("主题分类", choices=[SelectChoice(t, t) for t in TOPICS])

@@ -172,7 +172,7 @@ class Article(db.Model):
             if name not in data:
                 continue
             value = data[name]
-            if name in ("written_on", "published_on") and value:
+            if name in ("written_on", "published_on") and isinstance(value, str) and value:
                 value = date.fromisoformat(value)
             setattr(self, name, value)
 

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote",
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
@@ -23,7 +23,10 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # What the editor form refuses outright, so the editor learns why instead of seeing it silently dropped.
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^>]*)?/?>")
 _BAD_SCHEME = re.compile(r"(java|vb)\s*script\s*:|data\s*:\s*text/html", re.IGNORECASE)
-_HX_ATTR = re.compile(r"\b(data-)?hx-[a-z-]+\s*=", re.IGNORECASE)
+_HX_ATTR = re.compile(
+    r"\b(data-)?hx-[a-z:-]+\s*=|\bon(click|load|error|mouse[a-z]*|focus|blur|toggle|key[a-z]*|submit|change|input)\s*=",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +81,7 @@ def markup_problem(text: str | None) -> str | None:
     """Return a Chinese message when Markdown contains raw HTML or script URLs, else None."""
     if not text:
         return None
+    text = html.unescape(text)  # &#106;avascript: is still javascript:
     if _TAG.search(text) or _HX_ATTR.search(text):
         return "正文不能包含 HTML 标签或属性（如 <script>、onclick、hx-get），请改用 Markdown 格式书写。"
     if _BAD_SCHEME.search(text):
