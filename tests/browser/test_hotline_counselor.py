@@ -1,5 +1,6 @@
 """Counselor journey at 390×844: Today → case → note → failed call → close with outcome → statistics."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,3 +88,18 @@ def test_case_actions_work_without_javascript(browser, live_server, counselor, b
         expect(page.locator(".timeline")).to_contain_text("未接通")
     finally:
         context.close()
+
+
+def test_case_list_live_search(page, counselor, browser_login, axe_violations):
+    """Typing a booking reference narrows the list in place and pushes the full-page URL."""
+    case = _seed(counselor)
+    browser_login(page, "b-counselor", PASSWORD)
+    page.goto("/console/hotline/cases/")
+    expect(page.locator("#case-results .case-card")).to_have_count(6)
+    assert axe_violations(page) == []
+    page.fill("#case-q", case.booking.reference_display)
+    expect(page.locator("#case-results .case-card")).to_have_count(1)
+    expect(page.locator("#case-results")).to_contain_text(case.number)
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    page.reload()
+    expect(page.locator("#case-results .case-card")).to_have_count(1)
