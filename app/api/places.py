@@ -83,7 +83,7 @@ def api_list_places():
         "sort": "relevance",
         "page": page,
     }
-    result, rows, _near = run_search(params, per_page=PER_PAGE)
+    result, rows, _near = run_search(params, per_page=PER_PAGE, rows=queries.places_by_codes)
     items = [_summary(rows[hit.id], hit) for hit in result.hits if hit.id in rows]
     return jsonify(
         {

@@ -40,7 +40,7 @@ bp = Blueprint("places", __name__)
 def init_app(app: Flask) -> None:
     """Register the places routes, models and hooks."""
     from app.places import models, routes, search_docs  # noqa: F401
-    from app.web.registry import SitemapEntry, get_registry
+    from app.web.registry import HomeSection, SitemapEntry, get_registry
 
     app.register_blueprint(bp)
     search_docs.init_app(app)
@@ -63,6 +63,13 @@ def init_app(app: Flask) -> None:
             yield SitemapEntry(loc=f"/places/themes/{theme.slug}")
 
     registry.sitemap.append(sitemap_entries)
+
+    def home_context() -> dict:
+        from app.places import queries
+
+        return {"place_count": queries.published_count(), "place_themes": queries.themes_with_counts()}
+
+    registry.home.append(HomeSection("places/_home.html", home_context, order=30))
 
     def load_demo():
         from app.places import demo

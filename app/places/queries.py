@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -41,11 +41,23 @@ def published_place(code: str) -> PlaceName | None:
 
 
 def places_by_codes(codes: list[str]) -> dict[str, PlaceName]:
-    """Published entries for ``codes`` in one query, keyed by code (hits → rows for pinyin etc.)."""
+    """Published entries for ``codes`` in one query, keyed by code (API list items)."""
     if not codes:
         return {}
-    query = select(PlaceName).where(PlaceName.code.in_(codes), PUBLISHED)
-    return {place.code: place for place in db.session.scalars(query)}
+    # Filter the status in Python: without ANALYZE statistics SQLite would pick the (unselective)
+    # status index over the unique code index and scan the whole table.
+    query = select(PlaceName).where(PlaceName.code.in_(codes))
+    return {place.code: place for place in db.session.scalars(query) if place.status == "published"}
+
+
+def list_rows_by_codes(codes: list[str]) -> dict[str, Row]:
+    """The few columns a result line needs beyond the index (tone pinyin, coordinates), keyed by code."""
+    if not codes:
+        return {}
+    query = select(
+        PlaceName.code, PlaceName.pinyin, PlaceName.latitude, PlaceName.longitude, PlaceName.status
+    ).where(PlaceName.code.in_(codes))
+    return {row.code: row for row in db.session.execute(query) if row.status == "published"}
 
 
 def related_places(place: PlaceName, limit: int = 6) -> list[tuple[PlaceName, str]]:
@@ -79,6 +91,10 @@ def related_places(place: PlaceName, limit: int = 6) -> list[tuple[PlaceName, st
                 shared = [t.name for t in other.themes if t.id in theme_ids]
                 found[other.id] = (other, f"同属专题：{shared[0]}" if shared else "同一专题")
     return list(found.values())[:limit]
+
+
+def published_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(PlaceName).where(PUBLISHED)) or 0
 
 
 def theme_by_slug(slug: str) -> Theme | None:

@@ -40,18 +40,19 @@ def _search_args() -> dict:
     return params
 
 
-def _url_with(params: dict, **changes) -> str:
-    """The /places/ URL for ``params`` with ``changes`` applied (empty values dropped)."""
+def _url_with(params: dict, base: str | None = None, **changes) -> str:
+    """The /places/ URL for ``params`` with ``changes`` applied (empty and default values dropped)."""
     merged = {**params, **changes}
     if merged.get("sort") == "relevance":
         merged["sort"] = ""
     if merged.get("page") == 1:
         merged["page"] = ""
-    query = {k: v for k, v in merged.items() if v not in ("", None)}
-    return url_for("places.list_places") + ("?" + urlencode(query) if query else "")
+    query = urlencode([(k, v) for k, v in merged.items() if v not in ("", None)])
+    base = base or url_for("places.list_places")
+    return f"{base}?{query}" if query else base
 
 
-def run_search(params: dict, per_page: int = queries.PER_PAGE):
+def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=queries.list_rows_by_codes):
     """Search published places through the search package; returns (result, rows by code, near)."""
     from app.search import search
 
@@ -70,8 +71,7 @@ def run_search(params: dict, per_page: int = queries.PER_PAGE):
         near=near,
         facets=queries.FACETS,
     )
-    rows = queries.places_by_codes([hit.id for hit in result.hits])
-    return result, rows, (near, near_label, sort)
+    return result, rows([hit.id for hit in result.hits]), (near, near_label, sort)
 
 
 @bp.get("/places/")
@@ -81,9 +81,10 @@ def list_places():
     result, rows, (near, near_label, sort) = run_search(params)
     distances = {}
     if near:
-        for code, place in rows.items():
-            if place.has_coordinates:
-                distances[code] = queries.distance_km(near, (place.latitude, place.longitude))
+        for code, row in rows.items():
+            if row.latitude is not None and row.longitude is not None:
+                distances[code] = queries.distance_km(near, (row.latitude, row.longitude))
+    base = url_for("places.list_places")
     context = {
         "params": params,
         "result": result,
@@ -92,9 +93,11 @@ def list_places():
         "near_label": near_label,
         "effective_sort": sort,
         "sorts": queries.SORTS,
-        "url_with": lambda **changes: _url_with(params, **changes),
-        "next_url": _url_with(params, page=params["page"] + 1) if params["page"] < result.pages else None,
-        "prev_url": _url_with(params, page=params["page"] - 1) if params["page"] > 1 else None,
+        "url_with": lambda **changes: _url_with(params, base, **changes),
+        "next_url": _url_with(params, base, page=params["page"] + 1)
+        if params["page"] < result.pages
+        else None,
+        "prev_url": _url_with(params, base, page=params["page"] - 1) if params["page"] > 1 else None,
     }
     if not wants_fragment():
         context["choices"] = queries.filter_choices()
@@ -103,7 +106,7 @@ def list_places():
     response = render("places/place_list.html", fragment, **context)
     if wants_fragment() and params["page"] == 1:
         # Push the clean URL (percent-encoded, so the header stays ASCII) rather than the raw form query.
-        response.headers["HX-Push-Url"] = _url_with(params)
+        response.headers["HX-Push-Url"] = _url_with(params, base)
     return response
 
 

@@ -197,3 +197,12 @@ def test_photos_are_shown_and_served_only_for_published_places(client):
     hidden = make_place("草稿照片地", status="draft")
     draft_photo = store_photo(hidden, _png(), "草稿.png")
     assert client.get(f"/places/photos/{draft_photo.filename}").status_code == 404
+
+
+def test_home_page_has_a_places_section(client):
+    """The home page shows the places section with the published count and a search box."""
+    make_place("首页测试地", themes=["英烈纪念"])
+    html = client.get("/").get_data(as_text=True)
+    assert (
+        "已收录章丘 18 个镇街的红色地名 1 处" in html and 'id="home-place-q"' in html and "英烈纪念" in html
+    )
