@@ -87,3 +87,35 @@ def form_token(html: str) -> str:
     import re
 
     return re.search(r'name="form_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def concurrent_booking_worker(config: dict, slot_id: int, phone: str, ready, start, results) -> None:
+    """Child process: walk the booking steps, wait for the start signal, then send the booking.
+
+    Runs in its own process (own app, own database connection) so the requests really race.
+    """
+    from app import create_app
+
+    app = create_app(config)
+    outcome = ("error", "")
+    try:
+        with app.app_context():
+            slot = db.session.get(Slot, slot_id)
+            app.test_client_class = None
+            client = app.test_client()
+            app.config["WTF_CSRF_ENABLED"] = False
+            walk_to_check(client, slot, dict(DETAILS, phone=phone))
+            token = form_token(client.get("/hotline/book/check").get_data(as_text=True))
+            db.session.remove()
+            ready.put(phone)
+            start.wait(60)
+            response = client.post("/hotline/book/check", data={"form_token": token})
+            html = response.get_data(as_text=True)
+            outcome = (response.status_code, "这个时间刚被约满" in html and 'id="slot-picker"' in html)
+    except Exception as exc:  # reported to the parent, which fails the test with it
+        outcome = ("error", repr(exc))
+        ready.put(phone)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    results.put((phone, *outcome))
