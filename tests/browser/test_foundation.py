@@ -216,3 +216,31 @@ def test_admin_edits_user_inline(page, make_user, browser_login):
     page.click(f"#user-{target.id} button:has-text('保存')")
     page.wait_for_selector(f"#user-{target.id} .error-message")
     assert page.input_value(f"#u{target.id}-display_name") == "新名字"
+
+
+@pytest.mark.parametrize("width", [360, 430])
+def test_header_fits_phone_widths(width, browser, live_server):
+    """At 360 and 430 px, in both modes, nothing scrolls sideways and every nav tab is fully visible."""
+    from tests.browser.conftest import CONTEXT_OPTIONS
+
+    options = dict(CONTEXT_OPTIONS, viewport={"width": width, "height": 800})
+    for elder in (False, True):
+        context = browser.new_context(base_url=live_server.url, **options)
+        if elder:
+            context.add_cookies([{"name": "elder", "value": "1", "url": live_server.url}])
+        try:
+            pg = context.new_page()
+            pg.goto("/")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width
+            for box in pg.evaluate(
+                "Array.from(document.querySelectorAll('.site-nav a, .header-top > *'))"
+                ".map(el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; })"
+            ):
+                assert box[0] >= 0 and box[1] <= width, (elder, box)
+            heading_lines = pg.evaluate(
+                "(() => { const r = document.querySelector('.brand span').getBoundingClientRect();"
+                " return Math.round(r.height / parseFloat(getComputedStyle(document.querySelector('.brand')).lineHeight)); })()"
+            )
+            assert heading_lines == 1, "the bureau name wraps"
+        finally:
+            context.close()
