@@ -70,14 +70,18 @@ class ArticleForm(ZhForm):
     written_on = DateField("成文日期", validators=[Optional()])
     published_on = DateField("发布日期", validators=[Optional()])
     validity = SelectField(
-        "有效性", choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, v) for v in VALIDITIES]
+        "有效性",
+        choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, v) for v in VALIDITIES],
+        validate_choice=False,  # only policies carry it; the service checks the value per kind
     )
     replaced_by_id = SelectField(
         "替代文件（修订或废止后以哪份文件为准）", coerce=_optional_int, validate_choice=False
     )
     policy_id = SelectField("解读的政策文件", coerce=_optional_int, validate_choice=False)
     venue = SelectField(
-        "“七进”场所", choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, f"进{v}") for v in VENUES]
+        "“七进”场所",
+        choices=[SelectChoice("", "（不适用）")] + [SelectChoice(v, f"进{v}") for v in VENUES],
+        validate_choice=False,  # only news carries it; the service checks the value per kind
     )
     source = StringField("来源", validators=[Length(max=100, message="来源不能超过 100 字。")])
     publish_at = DateTimeLocalField(

@@ -208,7 +208,7 @@ def test_revisions_diff_and_restore(client, login_as, make_article):
     data = _form(title="新标题", body="第二版正文", doc_number=article.doc_number, topic=article.topic)
     assert client.post(f"/console/policies/{article.id}/edit", data=data).status_code == 303
     history = client.get(f"/console/policies/{article.id}/revisions").get_data(as_text=True)
-    assert "第 2 版" in history and "第 1 版" in history and "恢复此版" in history
+    assert "第 2 版" in history and "第 1 版" in history and "恢复第 1 版" in history
     diff = client.get(f"/console/policies/{article.id}/diff?a=1&b=2")
     html = diff.get_data(as_text=True)
     assert diff.status_code == 200
