@@ -10,7 +10,6 @@ import contextlib
 import functools
 import itertools
 import re
-import unicodedata
 from pathlib import Path
 
 from opencc import OpenCC
@@ -69,7 +68,8 @@ def _t2s_table() -> dict[int, str]:
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split()
-        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1 and parts[0] != parts[1]:
+        # Skip characters that are also valid simplified characters (乾 in 乾隆, 後 is not): keep them as is.
+        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1 and parts[0] not in parts[1:]:
             table[ord(parts[0])] = parts[1]
     return table
 
@@ -78,25 +78,33 @@ _T2S_CHARS = _t2s_table()
 _OPENCC = OpenCC("t2s")
 
 
-@functools.lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    """Full-width -> half-width, lower case, traditional -> simplified, for one character."""
-    folded = unicodedata.normalize("NFKC", ch)
-    if len(folded) != 1:
-        folded = ch
-    folded = folded.lower()
-    if len(folded) != 1:
-        folded = ch
-    return _T2S_CHARS.get(ord(folded), folded)
+def _fold_table() -> dict[int, str]:
+    """One ``str.translate`` table: full-width -> half-width, upper -> lower, traditional -> simplified.
+
+    Every mapping is one character to one character, so folded text keeps its length and offsets
+    (highlighting relies on that).
+    """
+    table = dict(_T2S_CHARS)
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII variants
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "  # ideographic space
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    for code in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
+        table[code] = chr(code - 0xFEE0 + 32)
+    for src, dst in list(table.items()):
+        if dst in _T2S_CHARS_STR:
+            table[src] = _T2S_CHARS_STR[dst]
+    return table
+
+
+_T2S_CHARS_STR = {chr(k): v for k, v in _T2S_CHARS.items()}
+_FOLD = _fold_table()
 
 
 def fold(text: str) -> str:
     """Normalise ``text`` character by character; the result has the same length (for highlighting)."""
-    if not text:
-        return ""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD) if text else ""
 
 
 def normalize_query(text: str) -> str:

@@ -22,16 +22,16 @@ import threading
 import time
 from pathlib import Path
 
-from whoosh import columns
+from whoosh import columns, formats
 from whoosh import index as whoosh_index
-from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
 
 from app.search.analysis import bigram_analyzer, fold, pinyin_tokens, sort_pinyin
 from app.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TEXT_FIELDS = ("title", "aliases", "keywords", "summary", "body")
 FIELD_BOOSTS = {"title": 10.0, "aliases": 6.0, "keywords": 4.0, "summary": 2.0, "body": 1.0}
 NO_GEO = 999.0
@@ -41,22 +41,35 @@ class IndexUnavailable(Exception):
     """The index is missing, from an older schema or unreadable."""
 
 
+class BIGRAMS(FieldType):
+    """Chinese text as bigram tokens. ``freq`` keeps term frequencies (the body, for ranking among body
+    mentions); other fields store presence only. Kept "scorable" (per-document lengths) because
+    whoosh's posting writer looks the lengths up for every posting and stats a file when they are absent."""
+
+    def __init__(self, freq: bool = False):
+        self.analyzer = bigram_analyzer()
+        self.format = formats.Frequency() if freq else formats.Existence()
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+
+
 def make_schema() -> Schema:
-    analyzer = bigram_analyzer()
     return Schema(
         uid=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=analyzer, phrase=False),
-        aliases=TEXT(analyzer=analyzer, phrase=False),
-        keywords=TEXT(analyzer=analyzer, phrase=False),
-        summary=TEXT(analyzer=analyzer, phrase=False),
-        body=TEXT(analyzer=analyzer, phrase=False),
+        title=BIGRAMS(),
+        aliases=BIGRAMS(),
+        keywords=BIGRAMS(),
+        summary=BIGRAMS(),
+        body=BIGRAMS(freq=True),
         title_exact=ID,
-        names=KEYWORD(commas=True, lowercase=False, scorable=False),
-        py=KEYWORD(scorable=True),
-        py_alias=KEYWORD(scorable=True),
-        init=KEYWORD(scorable=True),
-        init_alias=KEYWORD(scorable=True),
+        names=KEYWORD(commas=True, lowercase=False),
+        py=KEYWORD(),
+        py_alias=KEYWORD(),
+        init=KEYWORD(),
+        init_alias=KEYWORD(),
         town=ID(sortable=True),
         category=ID(sortable=True),
         era=ID(sortable=True),

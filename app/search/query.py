@@ -6,21 +6,21 @@ import math
 
 from flask import current_app
 from whoosh import query as Q
-from whoosh import sorting
 
+from app.search import evaluate as ev
 from app.search.analysis import bigrams, index_tokens, is_cjk, normalize_query, pinyin_tokens, segments
 from app.search.documents import FACET_FIELDS, Hit, SearchResult
 from app.search.engine import drain_journal, state, trigger_rebuild
 from app.search.highlight import Needles, mark, snippet
-from app.search.index import FIELD_BOOSTS, NO_GEO, TEXT_FIELDS, IndexUnavailable, stored_data
+from app.search.index import FIELD_BOOSTS, TEXT_FIELDS, IndexUnavailable, stored_data
 
 log = logging.getLogger(__name__)
 
 MAX_SEGMENTS = 12
 MAX_PER_PAGE = 100
-PINYIN_BOOSTS = {"py": 8.0, "py_alias": 5.0}
-INITIAL_BOOSTS = {"init": 2.0, "init_alias": 1.5}
-EXACT_TITLE_BOOST = 30.0
+PINYIN_BOOSTS = ev.PINYIN_BOOSTS
+INITIAL_BOOSTS = ev.INITIAL_BOOSTS
+EXACT_TITLE_BOOST = ev.EXACT_TITLE_BOOST
 FILTER_FIELDS = {
     "town": "town",
     "category": "category",
@@ -52,73 +52,9 @@ def group_segments(segs: list[str]) -> list[list[str]]:
     return groups
 
 
-# -- whoosh queries -------------------------------------------------------------------------------
-def _cjk_query(seg: str):
-    if len(seg) == 1:
-        return Q.Or([Q.Prefix(f, seg, boost=FIELD_BOOSTS[f]) for f in TEXT_FIELDS])
-    terms = list(dict.fromkeys(bigrams(seg)))
-    return Q.Or([Q.And([Q.Term(f, t, boost=FIELD_BOOSTS[f]) for t in terms]) for f in TEXT_FIELDS])
-
-
-def _pinyin_query(key: str) -> list:
-    parts = [Q.Prefix(f, key, boost=b) for f, b in PINYIN_BOOSTS.items()]
-    if len(key) >= 2:
-        parts += [Q.Prefix(f, key, boost=b) for f, b in INITIAL_BOOSTS.items()]
-    return parts
-
-
-def _latin_word_query(word: str):
-    parts = [Q.Term(f, word, boost=FIELD_BOOSTS[f]) for f in TEXT_FIELDS]
-    if word.isalpha():
-        parts += _pinyin_query(word)
-    return Q.Or(parts)
-
-
-def _group_query(group: list[str]):
-    if is_cjk(group[0][0]):
-        return _cjk_query(group[0])
-    if len(group) == 1:
-        return _latin_word_query(group[0])
-    each = Q.And([_latin_word_query(w) for w in group])
-    if all(w.isalpha() for w in group):
-        joined = "".join(group)
-        return Q.Or([each, *[Q.Prefix(f, joined, boost=b) for f, b in PINYIN_BOOSTS.items()]])
-    return each
-
-
-def build_query(groups: list[list[str]]):
-    """The whoosh query for parsed groups (None = browse everything)."""
-    if not groups:
-        return Q.Every()
-    parts = [_group_query(g) for g in groups]
-    top = parts[0] if len(parts) == 1 else Q.And(parts)
-    exact = "".join(seg for g in groups for seg in g)
-    return Q.AndMaybe(top, Q.Term("title_exact", exact, boost=EXACT_TITLE_BOOST))
-
-
-def build_filter(kinds, filters):
-    parts = []
-    if kinds:
-        parts.append(Q.Or([Q.Term("kind", str(k)) for k in kinds]))
-    for name, value in (filters or {}).items():
-        fieldname = FILTER_FIELDS.get(name)
-        if fieldname and value not in (None, ""):
-            parts.append(Q.Term(fieldname, str(value)))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
 def _facet_list(counts: dict) -> list[tuple[str, int]]:
     items = [(str(k), int(v)) for k, v in counts.items() if k not in (None, "")]
     return sorted(items, key=lambda kv: (-kv[1], kv[0]))
-
-
-def _distance_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _parse_near(near):
@@ -183,50 +119,24 @@ def _pages(total: int, per_page: int) -> int:
 
 
 def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
-    st = state()
-    searcher = st.store.searcher()
-    query = build_query(groups)
-    flt = build_filter(kinds, filters)
-    groupedby = {
-        name: sorting.FieldFacet(FILTER_FIELDS[name], maptype=sorting.Count, allow_overlap=name == "theme")
-        for name in facets
-    } or None
-    kwargs = {"filter": flt, "groupedby": groupedby}
-    if sort == "distance":
-        results = searcher.search(query, limit=None, **kwargs)
-        lat_col = searcher.reader().column_reader("lat")
-        lon_col = searcher.reader().column_reader("lon")
-        scored = []
-        for hit in results:
-            lat, lon = lat_col[hit.docnum], lon_col[hit.docnum]
-            has_geo = lat != NO_GEO and lon != NO_GEO
-            dist = _distance_km(near[0], near[1], lat, lon) if has_geo else math.inf
-            scored.append((dist, -(hit.score or 0.0), hit.docnum, hit.score or 0.0))
-        scored.sort()
-        total = len(scored)
-        page = min(page, _pages(total, per_page))
-        window = scored[(page - 1) * per_page : page * per_page]
-        docs = [(docnum, score, dist) for dist, _s, docnum, score in window]
-    else:
-        if sort == "name":
-            kwargs["sortedby"] = "sort_key"
-        elif sort == "newest":
-            kwargs.update(sortedby="date", reverse=True)
-        limit = min(page, 10_000) * per_page
-        results = searcher.search(query, limit=limit, **kwargs)
-        total = len(results)
-        page = min(page, _pages(total, per_page))
-        window = results[(page - 1) * per_page : page * per_page]
-        scored = sort == "relevance"
-        docs = [(hit.docnum, (hit.score or 0.0) if scored else 0.0, None) for hit in window]
+    searcher = state().store.searcher()
+    view = ev.IndexView.for_searcher(searcher)
+    matched, per_group = ev.evaluate(view, groups, kinds, filters, FILTER_FIELDS)
+    total = len(matched)
+    page = min(page, _pages(total, per_page))
+    scores = None
+    if groups and sort in ("relevance", "distance"):
+        exact = "".join(seg for g in groups for seg in g)
+        scores = ev.score(view, matched, groups, per_group, exact)
+    ranked = ev.order(view, matched, scores, sort, near, page * per_page)[(page - 1) * per_page :]
     needles = Needles(groups)
     hits = []
-    for docnum, score, dist in docs:
+    for docnum, km in ranked:
         data = dict(searcher.stored_fields(docnum).get("data") or {})
-        if dist is not None and math.isfinite(dist):
-            data["distance_km"] = round(dist, 2)
-        hits.append(_make_hit(data, score, needles))
-    facet_counts = {name: _facet_list(results.groups(name)) for name in facets}
+        if km is not None and math.isfinite(km):
+            data["distance_km"] = round(km, 2)
+        hits.append(_make_hit(data, (scores or {}).get(docnum, 0.0), needles))
+    facet_counts = {name: ev.facet_counts(view, matched, name, FILTER_FIELDS[name]) for name in facets}
     suggestion = _suggest_from_index(searcher, groups) if total == 0 and groups else None
     return SearchResult(
         hits, total, page, per_page, _pages(total, per_page), facet_counts, suggestion, False, folded
@@ -409,7 +319,7 @@ def _search_database(groups, kinds, filters, page, per_page, sort, near, facets,
             d = cs[0].data
             if d["lat"] is None or d["lon"] is None:
                 return math.inf
-            return _distance_km(near[0], near[1], d["lat"], d["lon"])
+            return ev.distance_km(near[0], near[1], d["lat"], d["lon"])
 
         matched.sort(key=lambda cs: (dist(cs), -cs[1]))
     else:
