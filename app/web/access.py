@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -16,9 +17,18 @@ ROLES = {
 }
 
 
+def _return_path() -> str | None:
+    """Where to go after signing in: this page, or for htmx the page the user is looking at."""
+    if getattr(request, "htmx", None):
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc == request.host and current.path:
+            return safe_next(current.path + (f"?{current.query}" if current.query else ""))
+    return safe_next(request.full_path.rstrip("?"))
+
+
 def _login_redirect():
-    """Send an anonymous visitor to the login page (htmx: full-page redirect via HX-Redirect)."""
-    target = url_for("accounts.login", next=safe_next(request.full_path.rstrip("?")))
+    """Send an anonymous visitor to the login page (htmx: 401 + HX-Redirect, a full-page redirect)."""
+    target = url_for("accounts.login", next=_return_path())
     if getattr(request, "htmx", None):
         response = redirect(target)
         response.status_code = 401

@@ -215,3 +215,17 @@ def test_password_mismatch_keeps_user_signed_in(client, login_as):
     )
     assert response.status_code == 422
     assert "两次输入的新密码不一致" in response.get_data(as_text=True)
+
+
+def test_htmx_login_redirect_returns_to_current_page(client):
+    """An anonymous htmx fragment request redirects (HX-Redirect) to login with next = the page shown."""
+    response = client.get(
+        "/console/users/5/edit",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/console/users/?x=1"},
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login?next=/console/users/?x%3D1"
+    foreign = client.get(
+        "/console/users/5/edit", headers={"HX-Request": "true", "HX-Current-URL": "http://evil.example/x"}
+    )
+    assert foreign.headers["HX-Redirect"] == "/login?next=/console/users/5/edit"

@@ -220,3 +220,11 @@ def test_users_cli(runner, app):
         args=["users", "create", "x", "--role", "editor", "--password-stdin"], input="short\n"
     )
     assert bad.exit_code != 0 and "用户名" in bad.output
+
+
+def test_console_shows_each_role_its_entries(client, login_as):
+    """/console/ lists only the entry points of the user's roles (用户管理 for admins only)."""
+    login_as("editor")
+    assert "用户管理" not in client.get("/console/").get_data(as_text=True)
+    login_as("admin")
+    assert "用户管理" in client.get("/console/").get_data(as_text=True)
