@@ -56,15 +56,19 @@ def bench_bare():
 """
 
 
-def build_instance(workdir: Path, entries: int) -> dict:
-    """Migrate a fresh database, insert ``entries`` places and build the search index; return the env."""
-    env = {
+def instance_env(workdir: Path) -> dict:
+    return {
         "INSTANCE_PATH": str(workdir),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
         "SEARCH_INDEX_DIR": str(workdir / "search-index"),
         "UPLOAD_DIR": str(workdir / "uploads"),
         "SECRET_KEY": "bench-only-secret",
     }
+
+
+def build_instance(workdir: Path, entries: int) -> dict:
+    """Migrate a fresh database, insert ``entries`` places and build the search index; return the env."""
+    env = instance_env(workdir)
     os.environ.update(env)
     from flask_migrate import upgrade
 
@@ -151,16 +155,24 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (bounded)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=5650)
-    parser.add_argument("--keep", action="store_true", help="keep the temp instance directory")
+    parser.add_argument("--keep", action="store_true", help="keep the instance directory afterwards")
+    parser.add_argument("--instance", help="reuse (or create) this instance directory instead of a temp one")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     duration = max(1, min(args.duration, 60))
 
-    workdir = Path(tempfile.mkdtemp(prefix="zq-page-bench-"))
+    workdir = Path(args.instance) if args.instance else Path(tempfile.mkdtemp(prefix="zq-page-bench-"))
+    keep = args.keep or bool(args.instance)
     server = None
     try:
-        env = build_instance(workdir, args.entries)
+        if (workdir / "bench.db").exists():
+            env = instance_env(workdir)
+            os.environ.update(env)
+            print(f"reusing {workdir}")
+        else:
+            workdir.mkdir(parents=True, exist_ok=True)
+            env = build_instance(workdir, args.entries)
         (workdir / "bench_wsgi.py").write_text(WSGI, encoding="utf-8")
         base = f"http://127.0.0.1:{args.port}"
         server = subprocess.Popen(
@@ -180,7 +192,7 @@ def main() -> None:
         search_paths = ["/places/?q=" + quote(q) for q in QUERIES] + ["/places/?town=" + quote("明水街道")]
         for path in search_paths:  # warm every worker's searcher and templates
             for _ in range(4):
-                with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
+                with urllib.request.urlopen(base + path, timeout=300) as response:  # noqa: S310
                     assert response.status == 200, path
         page_lua = workdir / "page.lua"
         write_lua(page_lua, search_paths, {})
@@ -215,7 +227,7 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=15)
-        if not args.keep:
+        if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
             print(f"kept {workdir}")

@@ -136,13 +136,15 @@ def _person(rng: random.Random) -> str:
 
 
 def _villages(town: str, rng: random.Random, count: int) -> list[str]:
-    names = list(TOWN_VILLAGES.get(town, []))
-    while len(names) < count:
+    """The town's known villages first (the red-village entry uses the first), then generated ones."""
+    known = list(TOWN_VILLAGES.get(town, []))
+    names: list[str] = []
+    while len(known) + len(names) < count:
         name = rng.choice(VILLAGE_HEADS) + rng.choice(SURNAMES) + rng.choice(VILLAGE_TAILS)
-        if name not in names:
+        if name not in names and name not in known:
             names.append(name)
     rng.shuffle(names)
-    return names
+    return known + names
 
 
 # --- entry templates: each returns the fields of one entry from a context dict ---------------------
@@ -529,7 +531,15 @@ MIDDLE_EXTRA = [_liaison, _farmers, _road, _reservoir]
 
 def _town_templates(town: str) -> list:
     extra = NORTH_EXTRA if town in NORTH else SOUTH_EXTRA if town in SOUTH else MIDDLE_EXTRA
-    return [_cemetery, *COMMON, *extra, _liaison, _arsenal, _ferry]
+    return [
+        _red_village,
+        _cemetery,
+        *[t for t in COMMON if t is not _red_village],
+        *extra,
+        _liaison,
+        _arsenal,
+        _ferry,
+    ]
 
 
 def generate(n: int = DEMO_COUNT, towns: list | None = None, seed: int = 2026) -> Iterator[dict]:
