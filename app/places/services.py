@@ -26,7 +26,7 @@ from app.places.models import (
     Source,
     Theme,
 )
-from app.places.pinyin import plain_pinyin, tone_pinyin
+from app.places.pinyin import syllables
 from app.places.search_docs import schedule_code
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
@@ -173,8 +173,6 @@ def plain_from_tone(pinyin: str) -> str:
 
 def theme_slug(name: str) -> str:
     """A URL slug for a new theme from its pinyin, unique among themes."""
-    from app.places.pinyin import syllables
-
     base = "-".join(p for _, p in syllables(name) if p.isascii() and p.isalnum()).lower()[:70] or "zhuanti"
     slug, n = base, 2
     while db.session.scalar(select(Theme.id).where(Theme.slug == slug)) is not None:
@@ -238,8 +236,13 @@ def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
 
     place.code = code
     place.name = name
-    place.pinyin = _text(data, "pinyin", 300) or tone_pinyin(name)
-    place.pinyin_plain = plain_from_tone(place.pinyin) if _text(data, "pinyin") else plain_pinyin(name)
+    typed = _text(data, "pinyin", 300)
+    if typed:
+        place.pinyin, place.pinyin_plain = typed, plain_from_tone(typed)
+    else:
+        pairs = syllables(name)  # one pypinyin pass for both forms (imports call this per row)
+        place.pinyin = " ".join(tone for tone, _ in pairs)
+        place.pinyin_plain = "".join(plain for _, plain in pairs).lower()
     place.category = category
     place.town = town
     place.village = _text(data, "village", 100)

@@ -87,3 +87,44 @@ def test_import_fix_edit_submit_and_second_archivist_approves(
     page.goto("/console/places/ZQ-0801/history")
     expect(page.locator(".pc-history li")).to_have_count(4)  # 导入, 保存, 提交审核, 审核通过并发布
     assert axe_violations(page) == []
+
+
+def test_photos_and_history_pages(page, archivists, browser_login, axe_violations):
+    """Upload two photos (caption from the Chinese file name), reorder with htmx, view a diff; axe clean."""
+    import io
+
+    from PIL import Image
+
+    from tests.places.archivist_helpers import make_place, place_data
+
+    author, _ = archivists
+    place = make_place(author, code="ZQ-0811")
+    services.save_place(place_data(code="ZQ-0811", story="改写后的红色故事。"), author, place)
+
+    def jpeg(color):
+        out = io.BytesIO()
+        Image.new("RGB", (800, 600), color).save(out, "JPEG")
+        return out.getvalue()
+
+    browser_login(page, "b-archivist", PASSWORD)
+    page.goto("/console/places/ZQ-0811/photos")
+    for name, color in (("联络站正门.jpg", (160, 30, 30)), ("院内全景.jpg", (30, 90, 160))):
+        page.set_input_files("#photo", {"name": name, "mimeType": "image/jpeg", "buffer": jpeg(color)})
+        page.get_by_role("button", name="上传照片").click()
+        expect(page.locator(".flashes")).to_contain_text("已上传")
+    captions = page.locator(".pc-photos input[name=caption]")
+    expect(captions.nth(0)).to_have_value("联络站正门")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="上移：院内全景").click()
+    expect(captions.nth(0)).to_have_value("院内全景")
+
+    page.set_input_files(
+        "#photo", {"name": "evil.jpg", "mimeType": "image/jpeg", "buffer": b"<?php echo 1; ?>"}
+    )
+    page.get_by_role("button", name="上传照片").click()
+    expect(page.locator(".error-summary")).to_contain_text("JPEG、PNG 或 WebP")
+
+    page.goto("/console/places/ZQ-0811/history")
+    page.get_by_role("link", name="查看改动").first.click()
+    expect(page.locator(".pc-diff")).to_contain_text("红色故事")
+    assert axe_violations(page) == []
