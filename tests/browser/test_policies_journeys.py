@@ -146,7 +146,7 @@ def test_editor_drafts_previews_publishes_edits_and_restores(page, policy_set, b
     expect(page.locator(".flashes")).to_contain_text("已保存")
 
     page.get_by_role("link", name=re.compile("版本记录")).click()
-    expect(page.locator(".revision-table tbody tr")).to_have_count(3)
+    expect(page.locator(".revision-list > li")).to_have_count(3)
     assert axe_violations(page) == []
     page.get_by_role("button", name="恢复第 1 版").click()
     expect(page.locator(".flashes")).to_contain_text("已恢复第 1 版")
