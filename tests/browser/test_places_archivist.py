@@ -56,7 +56,11 @@ def test_import_fix_edit_submit_and_second_archivist_approves(
     expect(page.locator("h1")).to_have_text("导入完成")
     assert services.get_place("ZQ-0801").status == "draft"
 
-    page.goto("/console/places/?q=大峪口")
+    page.goto("/console/places/")
+    page.fill("#pc-q", "dayukou")  # live search (htmx) by pinyin; the URL follows the query
+    expect(page.locator("#place-results")).to_contain_text("共 1 条")
+    expect(page).to_have_url(re.compile(r"q=dayukou"))
+    assert axe_violations(page) == []
     page.get_by_role("link", name=re.compile("大峪口渡口")).click()
     expect(page.locator("h1")).to_contain_text("大峪口渡口")
     assert axe_violations(page) == []
@@ -74,6 +78,7 @@ def test_import_fix_edit_submit_and_second_archivist_approves(
     expect(page.locator(".pc-actions")).to_contain_text("不能审核自己提交的条目")
 
     page.get_by_role("button", name="退出登录").click()
+    expect(page.locator(".flashes")).to_contain_text("已安全退出")  # logout done before signing in again
     browser_login(page, "b-reviewer", PASSWORD)
     page.goto("/console/places/?status=in_review")
     page.get_by_role("link", name=re.compile("大峪口渡口")).click()
