@@ -42,6 +42,13 @@ def _has_module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
+def _sitemap():
+    """Public hotline pages for search engines (booking and manage pages are private)."""
+    from app.web.registry import SitemapEntry
+
+    yield SitemapEntry(loc="/hotline/")
+
+
 def init_app(app: Flask) -> None:
     """Register the hotline routes, models, CLI, console tile and demo data."""
     from app.hotline import cli, models, routes, schedule  # noqa: F401
@@ -71,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.hotline_cli)
 
     registry = get_registry(app)
+    registry.sitemap.append(_sitemap)
     registry.console.append(
         ConsoleEntry(
             "热线排班",
