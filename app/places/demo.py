@@ -585,7 +585,7 @@ def generate(n: int = DEMO_COUNT, towns: list | None = None, seed: int = 2026) -
                 "code": f"ZQ-{number:04d}",
                 "town": town.name,
                 "village": village,
-                "address": f"{village}{rng.choice(['村东', '村西', '村南', '村北'])}约{rng.randint(1, 9) * 50}米",
+                "address": f"{village.removesuffix('村')}村{rng.choice('东西南北')}约{rng.randint(1, 9) * 50}米",
                 "latitude": round((town.latitude or 36.72) + rng.uniform(-0.035, 0.035), 5),
                 "longitude": round((town.longitude or 117.53) + rng.uniform(-0.045, 0.045), 5),
                 "status": status,
