@@ -99,7 +99,9 @@ def list_places():
         else None,
         "prev_url": _url_with(params, base, page=params["page"] - 1) if params["page"] > 1 else None,
     }
-    if not wants_fragment():
+    if wants_fragment():
+        context["announce"] = True  # update the screen-reader status line outside the swapped area
+    else:
         context["choices"] = queries.filter_choices()
     # 加载更多 asks for page N>1 with htmx: answer only the next items plus a new button.
     fragment = "places/_more.html" if params["page"] > 1 else "places/_results.html"

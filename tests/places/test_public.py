@@ -28,6 +28,7 @@ def test_list_full_page_and_fragment(client):
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body and 'id="place-search"' not in body
     assert "<mark>" in body and "共找到" in body
+    assert '<p id="place-status" hx-swap-oob="innerHTML">' in body  # screen-reader status update
     assert fragment.headers["HX-Push-Url"].startswith("/places/?q=%E5%9F%A0")
 
 
