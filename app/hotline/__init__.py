@@ -51,7 +51,7 @@ def _sitemap():
 
 def init_app(app: Flask) -> None:
     """Register the hotline routes, models, CLI, console tile and demo data."""
-    from app.hotline import cli, models, routes, schedule  # noqa: F401
+    from app.hotline import cli, manage, models, routes, schedule  # noqa: F401
     from app.web.registry import ConsoleEntry, get_registry
 
     app.config.setdefault("HOTLINE_BOOKING_DAYS", 14)

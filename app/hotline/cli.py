@@ -10,9 +10,9 @@ hotline_cli = AppGroup("hotline", help="幸福泉城热线：时段与数据保�
 @click.option("--days", default=None, type=int, help="How many days ahead (default: the booking window).")
 def slots_command(days: int | None):
     """Materialise bookable slots from the weekly rules (never deletes a booked slot)."""
-    from app.hotline import services
+    from app.hotline.slots import materialize_slots
 
-    report = services.materialize_slots(days=days)
+    report = materialize_slots(days=days)
     click.echo(
         f"slots: {report.created} created, {report.updated} updated, {report.removed} removed, "
         f"{report.kept_booked} booked slots kept"

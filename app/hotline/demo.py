@@ -6,7 +6,7 @@ from datetime import time
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.hotline import services
+from app.hotline import services, slots
 from app.hotline.models import AvailabilityRule, Booking, Slot
 from app.hotline.privacy import phone_hash
 
@@ -59,27 +59,27 @@ def load() -> None:
                     )
                 )
         db.session.commit()
-    year = services.local_now().year
+    year = slots.local_now().year
     for y in (year, year + 1):
         try:
-            services.prefill_holidays(y)
+            slots.prefill_holidays(y)
         except services.ScheduleError as exc:
             log.info("demo: %s", exc.message)
-    services.materialize_slots(days=services.booking_days())
+    slots.materialize_slots(days=slots.booking_days())
     for index, (phone, nickname, topic, mode, description, safe) in enumerate(DEMO_BOOKINGS):
         if db.session.scalar(select(Booking.id).where(Booking.phone_hash == phone_hash(phone))):
             continue
-        days = services.available_days(mode)
+        days = slots.available_days(mode)
         if not days:
             continue
         day = days[min(index, len(days) - 1)][0]
-        slots: list[Slot] = services.available_slots(day, mode)
-        if not slots:
+        free: list[Slot] = slots.available_slots(day, mode)
+        if not free:
             continue
         data = services.BookingInput(
             topic=topic,
             mode=mode,
-            slot_id=slots[index % len(slots)].id,
+            slot_id=free[index % len(free)].id,
             nickname=nickname,
             phone=phone,
             description=description,

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from app.extensions import db
-from app.hotline import bp, services
+from app.hotline import bp, services, slots
 from app.hotline.forms import (
     ClosureForm,
     ConfirmForm,
@@ -23,7 +23,7 @@ from app.web.render import render
 STAFF = ("counselor", "admin")
 
 
-def _report_flash(report: services.SlotReport) -> None:
+def _report_flash(report: slots.SlotReport) -> None:
     flash(
         f"时段已更新：新增 {report.created} 个，调整 {report.updated} 个，停用或删除 {report.removed} 个。",
         "success",
@@ -35,7 +35,7 @@ def _report_flash(report: services.SlotReport) -> None:
 
 
 def _overview_context() -> dict:
-    today = services.local_now().date()
+    today = slots.local_now().date()
     rules = db.session.scalars(
         select(AvailabilityRule).order_by(AvailabilityRule.weekday, AvailabilityRule.start_time)
     ).all()
@@ -47,7 +47,7 @@ def _overview_context() -> dict:
         .where(ExtraWorkday.work_on >= today - timedelta(days=7))
         .order_by(ExtraWorkday.work_on)
     ).all()
-    start, _ = services.local_day_bounds(today)
+    start, _ = slots.local_day_bounds(today)
     upcoming = db.session.scalars(select(Slot).where(Slot.start_at >= start)).all()
     return {
         "rules": rules,
@@ -60,7 +60,7 @@ def _overview_context() -> dict:
         "closure_form": ClosureForm(formdata=None),
         "extra_form": ExtraWorkdayForm(formdata=None),
         "holiday_form": HolidayForm(formdata=None, data={"year": today.year}),
-        "slots_form": MaterializeForm(formdata=None, data={"days": services.booking_days()}),
+        "slots_form": MaterializeForm(formdata=None, data={"days": slots.booking_days()}),
         "confirm_form": ConfirmForm(formdata=None),
         "this_year": today.year,
     }
@@ -98,11 +98,11 @@ def _save_rule_view(rule: AvailabilityRule | None):
         values = {name: getattr(form, name).data for name in RuleForm.field_names()}
         values["slot_minutes"] = form.slot_minutes.data
         try:
-            services.save_rule(rule, **values)
+            slots.save_rule(rule, **values)
         except services.ScheduleError as exc:
             getattr(form, exc.field or "start_time").errors.append(exc.message)
             return _rule_form_page(form, rule, 422)
-        _report_flash(services.materialize_slots())
+        _report_flash(slots.materialize_slots())
         return redirect(url_for("hotline.schedule_home"), code=303)
     return _rule_form_page(form, rule, 422 if request.method == "POST" else 200)
 
@@ -113,8 +113,8 @@ def schedule_rule_delete(rule_id: int):
     """Delete a weekly rule; its free future slots go, booked ones stay (with a warning)."""
     rule = db.session.get(AvailabilityRule, rule_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        services.delete_rule(rule)
-        _report_flash(services.materialize_slots())
+        slots.delete_rule(rule)
+        _report_flash(slots.materialize_slots())
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
@@ -132,11 +132,11 @@ def schedule_closure_add():
     if not form.validate_on_submit():
         return _overview_with(422, closure_form=form)
     try:
-        services.add_closure(form.closed_on.data, form.reason.data or "休息")
+        slots.add_closure(form.closed_on.data, form.reason.data or "休息")
     except services.ScheduleError as exc:
         form.closed_on.errors.append(exc.message)
         return _overview_with(422, closure_form=form)
-    booked = services.booked_slots_on(form.closed_on.data)
+    booked = slots.booked_slots_on(form.closed_on.data)
     flash(f"{form.closed_on.data:%Y-%m-%d} 已设为休息日，不再接受新预约。", "success")
     if booked:
         people = sum(s.booked for s in booked)
@@ -150,7 +150,7 @@ def schedule_closure_delete(closure_id: int):
     """Reopen a closed day."""
     closure = db.session.get(Closure, closure_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        services.remove_closure(closure)
+        slots.remove_closure(closure)
         flash("已取消这个休息日。需要时请点“生成时段”。", "success")
     return redirect(url_for("hotline.schedule_home"), code=303)
 
@@ -163,7 +163,7 @@ def schedule_workday_add():
     if not form.validate_on_submit():
         return _overview_with(422, extra_form=form)
     try:
-        services.add_extra_workday(form.work_on.data, form.use_weekday.data, form.reason.data or "调休上班")
+        slots.add_extra_workday(form.work_on.data, form.use_weekday.data, form.reason.data or "调休上班")
     except services.ScheduleError as exc:
         form.work_on.errors.append(exc.message)
         return _overview_with(422, extra_form=form)
@@ -177,7 +177,7 @@ def schedule_workday_delete(extra_id: int):
     """Remove a make-up workday."""
     extra = db.session.get(ExtraWorkday, extra_id) or abort(404)
     if ConfirmForm().validate_on_submit():
-        services.remove_extra_workday(extra)
+        slots.remove_extra_workday(extra)
         flash("已删除这个调休上班日。", "success")
     return redirect(url_for("hotline.schedule_home"), code=303)
 
@@ -190,7 +190,7 @@ def schedule_holidays():
     if not form.validate_on_submit():
         return _overview_with(422, holiday_form=form)
     try:
-        closures, workdays = services.prefill_holidays(form.year.data)
+        closures, workdays = slots.prefill_holidays(form.year.data)
     except services.ScheduleError as exc:
         form.year.errors.append(exc.message)
         return _overview_with(422, holiday_form=form)
@@ -205,7 +205,7 @@ def schedule_slots():
     form = MaterializeForm()
     if not form.validate_on_submit():
         return _overview_with(422, slots_form=form)
-    _report_flash(services.materialize_slots(days=form.days.data))
+    _report_flash(slots.materialize_slots(days=form.days.data))
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
@@ -214,13 +214,13 @@ def schedule_slots():
 def schedule_settings():
     """Admins edit the booking window, the minimum notice and the urgent keywords."""
     current = {
-        "booking_days": services.booking_days(),
-        "min_notice_hours": int(services.min_notice().total_seconds() // 3600),
-        "urgent_keywords": "\n".join(services.urgent_keywords()),
+        "booking_days": slots.booking_days(),
+        "min_notice_hours": int(slots.min_notice().total_seconds() // 3600),
+        "urgent_keywords": "\n".join(slots.urgent_keywords()),
     }
     form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()
     if form.validate_on_submit():
-        services.save_settings(
+        slots.save_settings(
             {
                 "booking_days": str(form.booking_days.data),
                 "min_notice_hours": str(form.min_notice_hours.data),

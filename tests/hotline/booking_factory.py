@@ -3,13 +3,13 @@
 from datetime import date, datetime, time, timedelta
 
 from app.extensions import db
-from app.hotline import services
+from app.hotline import services, slots
 from app.hotline.models import LOCAL_TZ, AvailabilityRule, Slot
 
 
 def future_day(days: int = 2) -> date:
     """A local day safely inside the booking window (past the minimum notice)."""
-    return services.local_now().date() + timedelta(days=days)
+    return slots.local_now().date() + timedelta(days=days)
 
 
 def create_slot(

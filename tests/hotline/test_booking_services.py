@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
-from app.hotline import services
+from app.hotline import services, slots
 from app.hotline.models import REFERENCE_ALPHABET, Booking, Closure, Slot
 from tests.hotline.booking_factory import book, booking_input, create_slot, future_day
 
@@ -73,9 +73,9 @@ def test_cancelled_booking_frees_the_phone_and_the_place(app):
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: create_slot(day=services.local_now().date()),  # today: not bookable
-        lambda: create_slot(day=services.local_now().date() - timedelta(days=1)),  # past
-        lambda: create_slot(day=services.local_now().date() + timedelta(days=30)),  # beyond the window
+        lambda: create_slot(day=slots.local_now().date()),  # today: not bookable
+        lambda: create_slot(day=slots.local_now().date() - timedelta(days=1)),  # past
+        lambda: create_slot(day=slots.local_now().date() + timedelta(days=30)),  # beyond the window
     ],
 )
 def test_slots_outside_the_window_are_refused(app, make):
@@ -99,7 +99,7 @@ def test_closed_day_is_refused(app):
     db.session.commit()
     with pytest.raises(services.SlotUnavailable):
         book(slot)
-    assert services.available_slots(slot.local_start.date(), "phone") == []
+    assert slots.available_slots(slot.local_start.date(), "phone") == []
 
 
 def test_forged_or_wrong_mode_slot(app):
@@ -215,7 +215,7 @@ def test_detect_urgent(app, text_, urgent):
 
 def test_urgent_keywords_are_configurable(app):
     """The keyword list can be changed in the settings."""
-    services.save_settings({"urgent_keywords": "紧急词甲\n紧急词乙"})
+    slots.save_settings({"urgent_keywords": "紧急词甲\n紧急词乙"})
     assert services.detect_urgent("这里有紧急词乙")
     assert not services.detect_urgent("他打我")
 
@@ -265,6 +265,6 @@ def test_available_slots_only_lists_bookable(app):
     full = create_slot(at=time(10))
     book(full)
     day = free.local_start.date()
-    assert [s.id for s in services.available_slots(day, "phone")] == [free.id]
-    assert (day, 1) in services.available_days("phone")
+    assert [s.id for s in slots.available_slots(day, "phone")] == [free.id]
+    assert (day, 1) in slots.available_days("phone")
     assert isinstance(db.session.get(Slot, full.id), Slot)

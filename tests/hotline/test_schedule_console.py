@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.hotline import services
+from app.hotline import slots
 from app.hotline.models import AvailabilityRule, Closure, ExtraWorkday, HotlineSetting, Slot
 from tests.hotline.booking_factory import book, create_rule, create_slot
 
@@ -78,11 +78,11 @@ def test_rule_with_end_before_start_is_422(client, login_as):
 
 def test_deleting_a_rule_keeps_booked_slots_with_warning(client, login_as):
     """Deleting a rule warns about booked slots and keeps them."""
-    today = services.local_now().date()
+    today = slots.local_now().date()
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     rule = create_rule(weekday=0)
-    services.materialize_slots(days=14)
-    start, end = services.local_day_bounds(monday)
+    slots.materialize_slots(days=14)
+    start, end = slots.local_day_bounds(monday)
     slot = db.session.scalar(
         select(Slot).where(Slot.start_at >= start, Slot.start_at < end).order_by(Slot.start_at)
     )
@@ -154,4 +154,4 @@ def test_admin_edits_settings(client, login_as):
     )
     assert ok.status_code == 303
     assert db.session.get(HotlineSetting, "booking_days").value == "7"
-    assert services.booking_days() == 7 and services.urgent_keywords() == ["家暴", "打我"]
+    assert slots.booking_days() == 7 and slots.urgent_keywords() == ["家暴", "打我"]

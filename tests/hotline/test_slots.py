@@ -6,18 +6,18 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.hotline import services
+from app.hotline import services, slots
 from app.hotline.models import Closure, ExtraWorkday, Slot
 from tests.hotline.booking_factory import book, create_rule
 
 
 def _monday_in_future() -> date:
-    today = services.local_now().date()
+    today = slots.local_now().date()
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 def _slots_on(day: date, mode: str = "phone") -> list[Slot]:
-    start, end = services.local_day_bounds(day)
+    start, end = slots.local_day_bounds(day)
     query = select(Slot).where(Slot.start_at >= start, Slot.start_at < end, Slot.mode == mode)
     return list(db.session.scalars(query.order_by(Slot.start_at)))
 
@@ -26,12 +26,12 @@ def test_rules_make_slots_and_running_twice_changes_nothing(app):
     """A Monday 9–11 rule of 30 minutes gives four slots per Monday; a second run creates none."""
     monday = _monday_in_future()
     create_rule(weekday=0, start=time(9), end=time(11), minutes=30, capacity=2)
-    report = services.materialize_slots(days=14)
-    slots = _slots_on(monday)
-    assert [s.local_start.strftime("%H:%M") for s in slots] == ["09:00", "09:30", "10:00", "10:30"]
-    assert {s.capacity for s in slots} == {2}
+    report = slots.materialize_slots(days=14)
+    day_slots = _slots_on(monday)
+    assert [s.local_start.strftime("%H:%M") for s in day_slots] == ["09:00", "09:30", "10:00", "10:30"]
+    assert {s.capacity for s in day_slots} == {2}
     assert report.created >= 4
-    again = services.materialize_slots(days=14)
+    again = slots.materialize_slots(days=14)
     assert (again.created, again.updated, again.removed) == (0, 0, 0)
 
 
@@ -40,11 +40,11 @@ def test_closed_days_get_no_slots_and_extra_workdays_borrow_a_weekday(app):
     monday = _monday_in_future()
     saturday = monday + timedelta(days=5)
     create_rule(weekday=0)
-    services.materialize_slots(days=14)
+    slots.materialize_slots(days=14)
     assert _slots_on(monday)
-    services.add_closure(monday, "临时休息")
-    services.add_extra_workday(saturday, 0, "调休上班")
-    services.materialize_slots(days=14)
+    slots.add_closure(monday, "临时休息")
+    slots.add_extra_workday(saturday, 0, "调休上班")
+    slots.materialize_slots(days=14)
     assert _slots_on(monday) == []
     assert len(_slots_on(saturday)) == 4
 
@@ -53,13 +53,13 @@ def test_changing_rules_never_deletes_a_booked_slot(app):
     """Removing a rule deletes its free slots but keeps a booked one, with a warning."""
     monday = _monday_in_future()
     rule = create_rule(weekday=0)
-    services.materialize_slots(days=14)
-    slots = _slots_on(monday)
-    booking = book(slots[0])
-    services.delete_rule(rule)
-    report = services.materialize_slots(days=14)
+    slots.materialize_slots(days=14)
+    day_slots = _slots_on(monday)
+    booking = book(day_slots[0])
+    slots.delete_rule(rule)
+    report = slots.materialize_slots(days=14)
     remaining = _slots_on(monday)
-    assert [s.id for s in remaining] == [slots[0].id]
+    assert [s.id for s in remaining] == [day_slots[0].id]
     assert remaining[0].booked == 1 and remaining[0].free == 0
     assert report.kept_booked >= 1 and any("已有 1 人预约" in w for w in report.warnings)
     assert booking.status == "booked"
@@ -69,11 +69,11 @@ def test_capacity_cannot_drop_below_bookings(app):
     """Lowering capacity keeps at least the places already booked."""
     monday = _monday_in_future()
     rule = create_rule(weekday=0, capacity=3)
-    services.materialize_slots(days=14)
+    slots.materialize_slots(days=14)
     slot = _slots_on(monday)[0]
     book(slot)
     book(slot, phone="13912345678")
-    services.save_rule(
+    slots.save_rule(
         rule,
         weekday=0,
         start_time=time(9),
@@ -83,7 +83,7 @@ def test_capacity_cannot_drop_below_bookings(app):
         mode="phone",
         active=True,
     )
-    report = services.materialize_slots(days=14)
+    report = slots.materialize_slots(days=14)
     db.session.refresh(slot)
     assert slot.capacity == 2
     assert report.warnings
@@ -93,7 +93,7 @@ def test_prefill_holidays_from_chinese_calendar(app):
     """2026 National Day is a closure and its 调休 Sunday/Saturday become workdays; manual edits stay."""
     db.session.add(Closure(closed_on=date(2026, 10, 1), reason="手工", source="manual"))
     db.session.commit()
-    closures, workdays = services.prefill_holidays(2026)
+    closures, workdays = slots.prefill_holidays(2026)
     assert closures > 20 and workdays >= 4
     kept = db.session.scalar(select(Closure).where(Closure.closed_on == date(2026, 10, 1)))
     assert kept.reason == "手工"
@@ -104,13 +104,13 @@ def test_prefill_holidays_from_chinese_calendar(app):
     assert (
         db.session.scalar(select(ExtraWorkday).where(ExtraWorkday.work_on == date(2026, 9, 20))) is not None
     )
-    assert services.prefill_holidays(2026) == (0, 0)
+    assert slots.prefill_holidays(2026) == (0, 0)
 
 
 def test_prefill_unknown_year_is_a_clear_error(app):
     """A year the package does not know yet gives a Chinese message, not a crash."""
     with pytest.raises(services.ScheduleError) as info:
-        services.prefill_holidays(2099)
+        slots.prefill_holidays(2099)
     assert "手动添加" in info.value.message
 
 
@@ -132,7 +132,7 @@ def test_opening_status(app):
 
     monday = _monday_in_future()
     at = datetime.combine(monday, time(9, 0), tzinfo=LOCAL_TZ)
-    assert services.opening_status(at)["open"] is True
-    assert services.opening_status(at.replace(hour=22))["open"] is False
-    services.add_closure(monday, "放假")
-    assert services.opening_status(at)["open"] is False
+    assert slots.opening_status(at)["open"] is True
+    assert slots.opening_status(at.replace(hour=22))["open"] is False
+    slots.add_closure(monday, "放假")
+    assert slots.opening_status(at)["open"] is False
