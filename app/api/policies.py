@@ -3,7 +3,7 @@
 from flask import abort, jsonify, request, url_for
 
 from app.api import bp
-from app.policies import services
+from app.policies import queries
 from app.policies.models import KINDS, TOPICS, VALIDITIES
 from app.policies.rendering import render_markdown
 
@@ -52,7 +52,7 @@ def list_policies():
     page = args.get("page") or "1"
     if not page.isdigit() or not 1 <= int(page) <= 1000:
         return _bad_request("page 应是 1 到 1000 之间的整数。")
-    result = services.list_public_articles(
+    result = queries.list_public_articles(
         q, kind, topic, status, int(year) if year else None, int(page), PER_PAGE
     )
     return jsonify(
@@ -69,7 +69,7 @@ def list_policies():
 @bp.get("/policies/<slug>")
 def get_policy(slug: str):
     """One public article with its body rendered to sanitised HTML."""
-    article = services.get_public_article(slug)
+    article = queries.get_public_article(slug)
     if article is None:
         abort(404)
     data = _summary(article)
@@ -77,8 +77,8 @@ def get_policy(slug: str):
         plain_language=article.plain_language,
         body_markdown=article.body,
         body_html=str(render_markdown(article.body)),
-        policy=(p.slug if (p := services.public_article(article.policy_id)) else None),
-        replaced_by=(r.slug if (r := services.public_article(article.replaced_by_id)) else None),
+        policy=(p.slug if (p := queries.public_article(article.policy_id)) else None),
+        replaced_by=(r.slug if (r := queries.public_article(article.replaced_by_id)) else None),
     )
     return jsonify(data)
 

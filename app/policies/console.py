@@ -7,12 +7,12 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
-from app.policies import bp, services
+from app.policies import bp, queries, services
 from app.policies.forms import CHINA, REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
 from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq, as_utc
 from app.web.access import role_required
 from app.web.errors import error_response
-from app.web.render import render
+from app.web.render import render, wants_fragment
 
 EDITORS = ("editor",)  # admins grant themselves the editor role to publish: every revision names an editor
 
@@ -67,7 +67,7 @@ def _article_form(article: Article | None):
         form.kind.data = article.kind
         if request.method == "GET" and article.is_scheduled():
             form.publish_at.data = as_utc(article.publish_at).astimezone(CHINA).replace(tzinfo=None)
-    form.set_policy_choices(services.policy_choices(), own_id=article.id if article else None)
+    form.set_policy_choices(queries.policy_choices(), own_id=article.id if article else None)
     action = request.form.get("action", "save")
     status, general, preview = 200, [], None
     if request.method == "POST":
@@ -108,7 +108,7 @@ def console_list():
     kind = request.args.get("kind", "")
     state = request.args.get("state", "")
     q = (request.args.get("q") or "").strip()[:100]
-    articles = services.console_articles(kind, state, q)
+    articles = queries.console_articles(kind, state, q)
     return render("policies/console_list.html", articles=articles, kinds=KINDS, kind=kind, state=state, q=q)
 
 
@@ -199,10 +199,11 @@ def restore_revision(article_id: int, number: int):
 @role_required(*EDITORS)
 def console_faq():
     """List FAQ entries by topic with reorder buttons."""
-    return render("policies/faq_console.html", "policies/_faq_console.html", groups=services.faqs_by_topic())
+    return render("policies/faq_console.html", "policies/_faq_console.html", groups=queries.faqs_by_topic())
 
 
 def _faq_form(faq: Faq | None):
+    """Shared GET/POST handling for the FAQ new and edit pages."""
     form = FaqForm(obj=faq)
     status = 200
     if request.method == "POST":
@@ -254,8 +255,8 @@ def move_faq(faq_id: int):
     if direction not in ("up", "down"):
         abort(400)
     services.move_faq(faq, direction)
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if wants_fragment():
         return render(
-            "policies/faq_console.html", "policies/_faq_console.html", groups=services.faqs_by_topic()
+            "policies/faq_console.html", "policies/_faq_console.html", groups=queries.faqs_by_topic()
         )
     return redirect(url_for("policies.console_faq"), code=303)

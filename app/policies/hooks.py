@@ -10,7 +10,7 @@ from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_regist
 def sitemap_entries():
     """Public articles and the FAQ page (never drafts or scheduled items)."""
     from app.policies.models import Article
-    from app.policies.services import public_clause
+    from app.policies.queries import public_clause
 
     yield SitemapEntry(loc="/policies/")
     yield SitemapEntry(loc="/policies/faq")
@@ -20,9 +20,9 @@ def sitemap_entries():
 
 def home_context() -> dict:
     """Latest news and in-force policies for the home page."""
-    from app.policies import services
+    from app.policies import queries
 
-    return {"news": services.latest_news(3), "policies": services.in_force_policies(4)}
+    return {"news": queries.latest_news(3), "policies": queries.in_force_policies(4)}
 
 
 def load_demo() -> None:

@@ -75,7 +75,7 @@ def faq_document(faq):
 def load_articles(ids: list[str] | None):
     """Provider: every public article, or the public ones among ``ids`` (slugs)."""
     from app.policies.models import Article
-    from app.policies.services import public_clause
+    from app.policies.queries import public_clause
 
     stmt = select(Article).where(public_clause())
     if ids is not None:
@@ -134,7 +134,7 @@ class _FallbackResult:
 
 def _like_articles(q: str, filters: dict, page: int, per_page: int) -> _FallbackResult:
     from app.policies.models import Article
-    from app.policies.services import public_clause
+    from app.policies.queries import public_clause
 
     like = f"%{q}%"
     stmt = select(Article).where(

@@ -2,7 +2,7 @@
 
 from flask import abort, request, url_for
 
-from app.policies import bp, services
+from app.policies import bp, queries
 from app.policies.models import KINDS, TOPICS, VALIDITIES
 from app.web.render import render
 
@@ -36,14 +36,14 @@ def _list_url(filters: dict, page: int, **extra) -> str:
 def list_articles():
     """List public articles with filters and search; fragments for live search and "加载更多"."""
     filters = list_filters()
-    result = services.list_public_articles(
+    result = queries.list_public_articles(
         filters["q"], filters["kind"], filters["topic"], filters["status"], filters["year"], filters["page"]
     )
     more = request.args.get("more") == "1"
     context = {
         "filters": filters,
         "result": result,
-        "years": services.public_years(),
+        "years": queries.public_years(),
         "kinds": KINDS,
         "topics": TOPICS,
         "validities": VALIDITIES,
@@ -57,23 +57,23 @@ def list_articles():
 def faq():
     """FAQ grouped by topic; with ``q`` only the matching questions (fragment for live search)."""
     q = (request.args.get("q") or "").strip()[:Q_MAX]
-    groups = services.faqs_by_topic(services.search_faq_ids(q) if q else None)
+    groups = queries.faqs_by_topic(queries.search_faq_ids(q) if q else None)
     return render("policies/faq_list.html", "policies/_faq_results.html", q=q, groups=groups)
 
 
 @bp.get("/policies/<slug>")
 def show_article(slug: str):
     """Show one public article with its metadata, interpretations, related FAQ and news."""
-    article = services.get_public_article(slug)
+    article = queries.get_public_article(slug)
     if article is None:
         abort(404)
-    policy = services.public_article(article.policy_id) if article.kind == "interpretation" else None
+    policy = queries.public_article(article.policy_id) if article.kind == "interpretation" else None
     return render(
         "policies/article_detail.html",
         article=article,
         policy=policy,
-        replacement=services.public_article(article.replaced_by_id) if article.is_superseded else None,
-        interpretations=services.interpretations_of(article) if article.kind == "policy" else [],
-        faqs=services.related_faqs(article.topic),
-        news=services.related_news(article),
+        replacement=queries.public_article(article.replaced_by_id) if article.is_superseded else None,
+        interpretations=queries.interpretations_of(article) if article.kind == "policy" else [],
+        faqs=queries.related_faqs(article.topic),
+        news=queries.related_news(article),
     )

@@ -6,7 +6,7 @@ import pytest
 
 from app.accounts.models import utcnow
 from app.extensions import db
-from app.policies import services
+from app.policies import queries, services
 from app.policies.models import Article
 
 
@@ -44,8 +44,8 @@ def test_new_article_defaults_to_draft_and_is_not_public(make_article):
     """Saving without publishing makes a draft that the public queries never return."""
     draft = make_article(action="save")
     assert draft.state_label == "草稿"
-    assert services.get_public_article(draft.slug) is None
-    assert draft not in services.browse_articles().items
+    assert queries.get_public_article(draft.slug) is None
+    assert draft not in queries.browse_articles().items
 
 
 def test_publish_now_sets_dates(make_article):
@@ -54,17 +54,17 @@ def test_publish_now_sets_dates(make_article):
     assert article.is_public()
     assert article.published_on == utcnow().date()
     assert article.first_published_at is not None
-    assert services.get_public_article(article.slug) == article
+    assert queries.get_public_article(article.slug) == article
 
 
 def test_schedule_in_future_is_invisible_until_due(make_article):
     """A scheduled article stays invisible until publish_at, then is public without further action."""
     article = make_article(action="schedule", publish_at=utcnow() + timedelta(hours=2))
     assert article.is_scheduled() and not article.is_public()
-    assert services.get_public_article(article.slug) is None
+    assert queries.get_public_article(article.slug) is None
     article.publish_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert services.get_public_article(article.slug) == article
+    assert queries.get_public_article(article.slug) == article
 
 
 def test_schedule_in_past_is_refused(make_article):
@@ -132,7 +132,7 @@ def test_interpretation_must_link_a_published_policy(make_article):
     policy = make_article(title="已发布政策")
     interpretation = make_article(kind="interpretation", policy_id=policy.id)
     assert interpretation.policy_id == policy.id
-    assert services.interpretations_of(policy) == [interpretation]
+    assert queries.interpretations_of(policy) == [interpretation]
 
 
 def test_amended_policy_needs_a_published_replacement(make_article):
@@ -212,14 +212,14 @@ def test_browse_filters_and_orders(make_article):
     a = make_article(title="甲", published_on=date(2023, 1, 1))
     b = make_article(title="乙", published_on=date(2024, 1, 1), topic="婚事新办")
     c = make_article(kind="news", title="丙", published_on=date(2024, 6, 1))
-    assert services.browse_articles().items == [c, b, a]
-    assert services.browse_articles(kind="policy").items == [b, a]
-    assert services.browse_articles(topic="婚事新办").items == [b]
-    assert services.browse_articles(year=2024).items == [c, b]
-    assert services.browse_articles(validity="现行有效").items == [b, a]
-    page = services.browse_articles(per_page=2)
+    assert queries.browse_articles().items == [c, b, a]
+    assert queries.browse_articles(kind="policy").items == [b, a]
+    assert queries.browse_articles(topic="婚事新办").items == [b]
+    assert queries.browse_articles(year=2024).items == [c, b]
+    assert queries.browse_articles(validity="现行有效").items == [b, a]
+    page = queries.browse_articles(per_page=2)
     assert page.pages == 2 and page.has_next
-    assert services.public_years() == [2024, 2023]
+    assert queries.public_years() == [2024, 2023]
 
 
 def test_search_finds_words_fragments_pinyin_and_doc_numbers(make_article):
@@ -233,17 +233,17 @@ def test_search_finds_words_fragments_pinyin_and_doc_numbers(make_article):
         ("caili", caili),
         ("章民发〔2024〕6号", caili),
     ]:
-        result = services.list_public_articles(q)
+        result = queries.list_public_articles(q)
         assert expected in result.items, q
-    assert [a.title for a in services.list_public_articles("彩礼").items] == ["关于治理高额彩礼的指导意见"]
+    assert [a.title for a in queries.list_public_articles("彩礼").items] == ["关于治理高额彩礼的指导意见"]
 
 
 def test_unpublished_article_leaves_search(make_article, editor):
     """Unpublishing removes the article from search results at once."""
     article = make_article(title="婚姻登记跨省通办")
-    assert article in services.list_public_articles("跨省通办").items
+    assert article in queries.list_public_articles("跨省通办").items
     services.unpublish_article(article, editor)
-    assert services.list_public_articles("跨省通办").items == []
+    assert queries.list_public_articles("跨省通办").items == []
 
 
 def test_due_scheduled_article_is_released_to_search(make_article):
@@ -254,14 +254,14 @@ def test_due_scheduled_article_is_released_to_search(make_article):
         action="schedule",
         publish_at=utcnow() + timedelta(hours=1),
     )
-    assert services.list_public_articles("集体婚礼").items == []
+    assert queries.list_public_articles("集体婚礼").items == []
     # Time passes: it was scheduled two hours ago and fell due a moment ago.
     article.search_synced_at = utcnow() - timedelta(hours=2)
     article.publish_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert services.release_due_articles(force=True) == 1
-    assert services.list_public_articles("集体婚礼").items == [article]
-    assert services.release_due_articles(force=True) == 0
+    assert queries.release_due_articles(force=True) == 1
+    assert queries.list_public_articles("集体婚礼").items == [article]
+    assert queries.release_due_articles(force=True) == 0
 
 
 def test_faq_save_search_move_and_delete(make_faq):
@@ -270,15 +270,15 @@ def test_faq_save_search_move_and_delete(make_faq):
     second = make_faq("彩礼谈不拢怎么办？")
     other = make_faq("登记要带什么？", topic="婚姻登记")
     assert (first.position, second.position, other.position) == (1, 2, 1)
-    assert services.search_faq_ids("谈不拢") == [second.id]
+    assert queries.search_faq_ids("谈不拢") == [second.id]
     services.move_faq(second, "up")
-    groups = dict(services.faqs_by_topic())
+    groups = dict(queries.faqs_by_topic())
     assert [f.question for f in groups["彩礼治理"]] == ["彩礼谈不拢怎么办？", "彩礼有标准吗？"]
     services.move_faq(second, "up")  # already first: nothing changes
-    assert [f.id for f in dict(services.faqs_by_topic())["彩礼治理"]] == [second.id, first.id]
+    assert [f.id for f in dict(queries.faqs_by_topic())["彩礼治理"]] == [second.id, first.id]
     services.delete_faq(second)
-    assert services.faqs_by_topic(services.search_faq_ids("谈不拢")) == []
-    assert [t for t, _ in services.faqs_by_topic()] == ["彩礼治理", "婚姻登记"]
+    assert queries.faqs_by_topic(queries.search_faq_ids("谈不拢")) == []
+    assert [t for t, _ in queries.faqs_by_topic()] == ["彩礼治理", "婚姻登记"]
 
 
 def test_faq_requires_question_answer_topic():

@@ -1,0 +1,262 @@
+"""Policies read queries: what residents may see (public = published and due), lists, search, console lists.
+
+``release_due_articles`` also lives here: it runs on public list requests to hand scheduled articles
+that have fallen due to the search index.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, extract, func, or_, select
+
+from app.accounts.models import utcnow
+from app.extensions import db
+from app.policies import indexing
+from app.policies.models import KINDS, TOPICS, Article, Faq
+
+PER_PAGE = 10
+
+
+# ---------------------------------------------------------------- public visibility
+
+
+def public_clause(now: datetime | None = None):
+    """SQL condition for "residents may see this": published and due."""
+    now = now or utcnow()
+    return and_(Article.published.is_(True), or_(Article.publish_at.is_(None), Article.publish_at <= now))
+
+
+def get_public_article(slug: str) -> Article | None:
+    """Return the public article with ``slug`` or None (drafts and future items are None)."""
+    return db.session.scalar(select(Article).where(Article.slug == slug, public_clause()))
+
+
+def public_articles_by_slug(slugs: list[str]) -> dict[str, Article]:
+    """Map slug -> public article for those of ``slugs`` that are public."""
+    if not slugs:
+        return {}
+    rows = db.session.scalars(select(Article).where(Article.slug.in_(slugs), public_clause()))
+    return {a.slug: a for a in rows}
+
+
+@dataclass
+class ListPage:
+    """One page of list results (articles with optional highlighted title/snippet per slug)."""
+
+    items: list[Article]
+    total: int
+    page: int
+    pages: int
+    highlights: dict[str, tuple] = field(default_factory=dict)
+    suggestion: str | None = None
+    degraded: bool = False
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def browse_articles(
+    kind: str | None = None,
+    topic: str | None = None,
+    validity: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ListPage:
+    """List public articles, newest first, filtered in the database (no query text)."""
+    stmt = select(Article).where(public_clause())
+    if kind:
+        stmt = stmt.where(Article.kind == kind)
+    if topic:
+        stmt = stmt.where(Article.topic == topic)
+    if validity:
+        stmt = stmt.where(Article.validity == validity)
+    if year:
+        stmt = stmt.where(extract("year", Article.published_on) == year)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    stmt = stmt.order_by(Article.published_on.desc(), Article.id.desc())
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return ListPage(items=items, total=total, page=page, pages=pages)
+
+
+def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int = PER_PAGE) -> ListPage:
+    """Full-text search (titles, 文号, body; words, fragments, pinyin) through the search package.
+
+    Hits are checked against the database, so an item unpublished a moment ago never shows even if the
+    index has not caught up yet.
+    """
+    result = indexing.search_articles(q, filters, page, per_page)
+    found = public_articles_by_slug([hit.id for hit in result.hits])
+    items, highlights = [], {}
+    for hit in result.hits:
+        article = found.get(hit.id)
+        if article is not None:
+            items.append(article)
+            highlights[article.slug] = (hit.title, hit.snippet)
+    return ListPage(
+        items=items,
+        total=result.total,
+        page=result.page,
+        pages=max(1, result.pages),
+        highlights=highlights,
+        suggestion=result.suggestion,
+        degraded=result.degraded,
+    )
+
+
+def list_public_articles(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
+    """Search when there is query text, browse the database otherwise."""
+    release_due_articles()
+    if q:
+        filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
+        return search_public_articles(q, {k: v for k, v in filters.items() if v}, page, per_page)
+    return browse_articles(kind, topic, validity, year, page, per_page)
+
+
+def public_years() -> list[int]:
+    """Years that have public articles (for the year filter), newest first."""
+    rows = db.session.scalars(
+        select(Article.published_on).where(public_clause(), Article.published_on.is_not(None))
+    )
+    return sorted({d.year for d in rows}, reverse=True)
+
+
+def interpretations_of(policy: Article) -> list[Article]:
+    """Public interpretations linked to ``policy``."""
+    stmt = select(Article).where(
+        Article.policy_id == policy.id, Article.kind == "interpretation", public_clause()
+    )
+    return list(db.session.scalars(stmt.order_by(Article.published_on.desc())))
+
+
+def related_news(article: Article, limit: int = 3) -> list[Article]:
+    """Public news and initiatives on the same topic."""
+    stmt = (
+        select(Article)
+        .where(public_clause(), Article.kind.in_(("news", "initiative")), Article.topic == article.topic)
+        .where(Article.id != article.id)
+        .order_by(Article.published_on.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def related_faqs(topic: str, limit: int = 5) -> list[Faq]:
+    """FAQ entries on ``topic`` in their editor-chosen order."""
+    return list(db.session.scalars(select(Faq).where(Faq.topic == topic).order_by(Faq.position).limit(limit)))
+
+
+def latest_news(limit: int = 3) -> list[Article]:
+    """The newest public news items."""
+    stmt = (
+        select(Article)
+        .where(public_clause(), Article.kind == "news")
+        .order_by(Article.published_on.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def in_force_policies(limit: int = 5) -> list[Article]:
+    """The newest public policy documents that are in force."""
+    stmt = (
+        select(Article)
+        .where(public_clause(), Article.kind == "policy", Article.validity == "现行有效")
+        .order_by(Article.published_on.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def public_article(article_id: int | None) -> Article | None:
+    """The article with ``article_id`` when it is public (for links between documents)."""
+    if article_id is None:
+        return None
+    article = db.session.get(Article, article_id)
+    return article if article is not None and article.is_public() else None
+
+
+# ---------------------------------------------------------------- scheduled publishing
+
+_release_lock = threading.Lock()
+_last_release = {"at": 0.0}
+RELEASE_INTERVAL = 30.0  # seconds between checks per process
+
+
+def release_due_articles(force: bool = False) -> int:
+    """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
+
+    Pages, the sitemap and the API decide visibility with the clock, so they are right the moment an
+    item falls due; only the search index needs telling. This runs on list/search/API requests (at most
+    every 30 s per process) and from ``flask policies release``; ``flask search reindex`` also picks
+    such items up because the provider only loads public documents.
+    """
+    if not force:
+        with _release_lock:
+            if time.monotonic() - _last_release["at"] < RELEASE_INTERVAL:
+                return 0
+            _last_release["at"] = time.monotonic()
+    now = utcnow()
+    due = list(
+        db.session.scalars(
+            select(Article).where(
+                Article.published.is_(True),
+                Article.publish_at.is_not(None),
+                Article.publish_at <= now,
+                or_(Article.search_synced_at.is_(None), Article.search_synced_at < Article.publish_at),
+            )
+        )
+    )
+    for article in due:
+        indexing.touch_article(article)
+        article.search_synced_at = now
+    if due:
+        db.session.commit()
+    return len(due)
+
+
+def faqs_by_topic(ids: list[int] | None = None) -> list[tuple[str, list[Faq]]]:
+    """FAQ grouped by topic in the fixed topic order (optionally only ``ids``)."""
+    stmt = select(Faq).order_by(Faq.position, Faq.id)
+    if ids is not None:
+        stmt = stmt.where(Faq.id.in_(ids or [-1]))
+    groups: dict[str, list[Faq]] = {}
+    for faq in db.session.scalars(stmt):
+        groups.setdefault(faq.topic, []).append(faq)
+    order = TOPICS + sorted(set(groups) - set(TOPICS))
+    return [(topic, groups[topic]) for topic in order if topic in groups]
+
+
+def search_faq_ids(q: str) -> list[int]:
+    """Ids of FAQ entries matching ``q`` (through the search package)."""
+    result = indexing.search_faqs(q)
+    return [int(hit.id) for hit in result.hits if hit.id.isdigit()]
+
+
+# ---------------------------------------------------------------- console queries
+
+
+def console_articles(kind: str | None = None, state: str | None = None, q: str = "") -> list[Article]:
+    """Every article for the editor list, newest change first."""
+    stmt = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    if kind in KINDS:
+        stmt = stmt.where(Article.kind == kind)
+    if state == "draft":
+        stmt = stmt.where(Article.published.is_(False))
+    elif state == "public":
+        stmt = stmt.where(public_clause())
+    elif state == "scheduled":
+        stmt = stmt.where(Article.published.is_(True), Article.publish_at > utcnow())
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Article.title.like(like), Article.doc_number.like(like)))
+    return list(db.session.scalars(stmt))
+
+
+def policy_choices() -> list[Article]:
+    """Every policy document (editors pick interpretation targets and replacements from these)."""
+    return list(db.session.scalars(select(Article).where(Article.kind == "policy").order_by(Article.title)))
