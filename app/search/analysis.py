@@ -10,6 +10,7 @@ import contextlib
 import functools
 import itertools
 import re
+import unicodedata
 from pathlib import Path
 
 from opencc import OpenCC
@@ -92,6 +93,14 @@ def _fold_table() -> dict[int, str]:
         table[code] = chr(code + 32)
     for code in range(0xFF21, 0xFF3B):  # full-width capitals straight to lower case
         table[code] = chr(code - 0xFEE0 + 32)
+    for code in range(0xC0, 0x250):  # Latin letters with tone marks/diacritics -> base letter (ü -> v)
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = (
+                "v"
+                if base.lower() == "u" and "\u0308" in unicodedata.normalize("NFD", chr(code))
+                else base.lower()
+            )
     for src, dst in list(table.items()):
         if dst in _T2S_CHARS_STR:
             table[src] = _T2S_CHARS_STR[dst]

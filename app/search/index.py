@@ -14,12 +14,15 @@ updates to the journal, which the next lock holder (writer, rebuild or search) r
 
 import contextlib
 import fcntl
+import gc
 import json
 import logging
 import os
 import shutil
+import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 from whoosh import columns, formats
@@ -35,6 +38,22 @@ SCHEMA_VERSION = "4"
 TEXT_FIELDS = ("title", "aliases", "keywords", "summary", "body")
 FIELD_BOOSTS = {"title": 10.0, "aliases": 6.0, "keywords": 4.0, "summary": 2.0, "body": 1.0}
 NO_GEO = 999.0
+
+
+@contextlib.contextmanager
+def quiet_leaks():
+    """Collect the file objects whoosh leaves open when it fails on a broken index, without warnings."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: log.debug("search: broken index object: %r", unraisable.exc_value)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                yield
+            finally:
+                gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 class IndexUnavailable(Exception):
@@ -279,10 +298,13 @@ class IndexStore:
             raise IndexUnavailable("index without schema version") from exc
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(f"index schema {version}, code expects {SCHEMA_VERSION}")
-        try:
-            return whoosh_index.open_dir(str(live))
-        except Exception as exc:
-            raise IndexUnavailable(f"cannot open index: {exc!r}") from exc
+        error = None
+        with quiet_leaks():
+            try:
+                return whoosh_index.open_dir(str(live))
+            except Exception as exc:
+                error = repr(exc)
+        raise IndexUnavailable(f"cannot open index: {error}")
 
     # -- searchers -----------------------------------------------------------------------------------
     def searcher(self):
@@ -291,20 +313,28 @@ class IndexStore:
         A commit by another process can remove a TOC file between listing and opening it; that
         ``FileNotFoundError`` is retried a few times before the index counts as unavailable.
         """
-        last_exc: Exception | None = None
-        for attempt in range(4):
-            try:
-                return self._searcher_once()
-            except IndexUnavailable:
-                raise
-            except (FileNotFoundError, OSError, EOFError) as exc:
-                last_exc = exc
+        try:
+            return self._searcher_once()
+        except IndexUnavailable:
+            raise
+        except Exception:  # noqa: S110 - retried below, with broken objects collected quietly
+            pass
+        problem = ""
+        with quiet_leaks():
+            for attempt in range(3):
                 self.forget_searcher()
                 time.sleep(0.01 * (attempt + 1))
-            except Exception as exc:
-                self.forget_searcher()
-                raise IndexUnavailable(f"cannot read index: {exc!r}") from exc
-        raise IndexUnavailable(f"index kept changing: {last_exc!r}")
+                try:
+                    return self._searcher_once()
+                except IndexUnavailable:
+                    raise
+                except (FileNotFoundError, OSError, EOFError) as exc:
+                    problem = f"index kept changing: {exc!r}"
+                except Exception as exc:
+                    problem = f"cannot read index: {exc!r}"
+                    break
+            self.forget_searcher()
+        raise IndexUnavailable(problem)
 
     def _searcher_once(self):
         live = self.live_dir()

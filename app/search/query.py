@@ -12,7 +12,7 @@ from app.search.analysis import bigrams, index_tokens, is_cjk, normalize_query, 
 from app.search.documents import FACET_FIELDS, Hit, SearchResult
 from app.search.engine import drain_journal, state, trigger_rebuild
 from app.search.highlight import Needles, mark, snippet
-from app.search.index import FIELD_BOOSTS, TEXT_FIELDS, IndexUnavailable, stored_data
+from app.search.index import FIELD_BOOSTS, TEXT_FIELDS, IndexUnavailable, quiet_leaks, stored_data
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +100,14 @@ def search(
     try:
         return _search_index(*args)
     except IndexUnavailable as exc:
-        log.warning("search: index unavailable (%s); answering from the database", exc)
-    except Exception:
-        log.exception("search: index query failed; answering from the database")
+        problem = str(exc)
+    except Exception as exc:
+        problem = repr(exc)
+        log.exception("search: index query failed")
+    with quiet_leaks():
+        pass  # whoosh may leave files of the broken index open: close them without ResourceWarnings
+    log.warning("search: index unavailable (%s); answering from the database", problem)
+    state(app).store.forget_searcher()
     try:
         trigger_rebuild(app)
     except Exception:

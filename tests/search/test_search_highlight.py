@@ -1,0 +1,44 @@
+"""Highlighting is escaped first and only then marked: indexed text can never inject markup."""
+
+from markupsafe import Markup
+from search_factories import place
+
+from app.search import search
+
+
+def test_script_in_indexed_text_comes_out_escaped(provider):
+    """<script> in a title, summary or body is escaped in both title and snippet."""
+    provider.add(
+        place("X", "<script>alert(1)</script>烈士陵园", body='<img src=x onerror="alert(2)">烈士陵园 & 纪念'),
+    )
+    provider.reindex()
+    hit = search("烈士").hits[0]
+    assert isinstance(hit.title, Markup) and isinstance(hit.snippet, Markup)
+    assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
+    for markup in (hit.title, hit.snippet):
+        assert "<" not in str(markup).replace("<mark>", "").replace("</mark>", "")
+    assert "onerror=&#34;" in hit.snippet and "&amp;" in hit.snippet
+    assert "<mark>烈士</mark>" in hit.title
+
+
+def test_markup_looking_queries_are_marked_as_text(provider):
+    """A query such as <script> marks the escaped text; no tag is ever produced."""
+    provider.add(place("X", "测试", body="<script>evil()</script>"))
+    provider.reindex()
+    snippet = str(search("<script>").hits[0].snippet)
+    assert snippet == "&lt;<mark>script</mark>&gt;evil()&lt;/<mark>script</mark>&gt;"
+
+
+def test_snippet_is_centred_on_the_first_match(provider):
+    """Long bodies are cut around the first match with ellipses."""
+    provider.add(place("L", "长文", body="开头" * 100 + "红色地名" + "结尾" * 100))
+    provider.reindex()
+    snippet = str(search("红色地名").hits[0].snippet)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>红色地名</mark>" in snippet
+
+
+def test_pinyin_queries_mark_the_matching_characters(corpus):
+    """mingshui marks 明水 in the title; initials mark the spelled characters."""
+    assert str(search("mingshui").hits[0].title).startswith("<mark>明水</mark>")
+    assert "<mark>长白山</mark>" in str(search("cbs").hits[0].title)
