@@ -13,9 +13,16 @@ from tests.hotline.cases_factory import make_booking_case
 HX = {"HX-Request": "true"}
 
 
+def _today_noon():
+    """Local noon today: always in Today, whatever the time of day the tests run."""
+    from app.hotline import cases
+
+    return cases.local_day_bounds(cases.local_today())[0] + timedelta(hours=12)
+
+
 @pytest.fixture
 def booking_case(app):
-    return make_booking_case(phone="13812341234", description="想聊聊家里的事")
+    return make_booking_case(_today_noon(), phone="13812341234", description="想聊聊家里的事")
 
 
 def _url(case, suffix=""):
@@ -250,3 +257,11 @@ def test_unknown_case_is_404(client, login_as):
     """An unknown case number is a Chinese 404."""
     login_as("counselor")
     assert client.get("/console/hotline/cases/2000-0001").status_code == 404
+
+
+def test_today_marks_cancelled_bookings(client, login_as, app):
+    """A booking the resident cancelled stays in Today, marked so nobody calls in vain."""
+    login_as("counselor")
+    make_booking_case(_today_noon(), status="cancelled")
+    html = client.get("/console/hotline/").get_data(as_text=True)
+    assert "预约已取消" in html
