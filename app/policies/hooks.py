@@ -1,10 +1,14 @@
 """What policies contribute to shared pages: sitemap, home section, console tile, demo loader."""
 
-from flask import Flask
+import logging
+
+from flask import Flask, request
 from sqlalchemy import select
 
 from app.extensions import db
 from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
+
+log = logging.getLogger(__name__)
 
 
 def sitemap_entries():
@@ -26,12 +30,30 @@ def home_context() -> dict:
 
 
 def load_demo() -> None:
+    """Registry demo loader (imports the demo module only when it runs)."""
     from app.policies.demo import load
 
     load()
 
 
+def release_due_before_request() -> None:
+    """Hand due scheduled articles to search before pages that list or search them (throttled)."""
+    path = request.path
+    if request.method == "GET" and (
+        path in ("/", "/search", "/sitemap.xml") or path.startswith(("/policies", "/api/v1/policies"))
+    ):
+        from app.policies.queries import release_due_articles
+
+        try:
+            release_due_articles()
+        except Exception:  # never let housekeeping break a page
+            db.session.rollback()
+            log.exception("policies: releasing due scheduled articles failed")
+
+
 def register(app: Flask) -> None:
+    """Hook policies into the shared registry and the request cycle."""
+    app.before_request(release_due_before_request)
     registry = get_registry(app)
     registry.sitemap.append(sitemap_entries)
     registry.home.append(HomeSection("policies/_home.html", home_context, order=10))

@@ -110,7 +110,6 @@ def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int =
 
 def list_public_articles(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
     """Search when there is query text, browse the database otherwise."""
-    release_due_articles()
     if q:
         filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
         return search_public_articles(q, {k: v for k, v in filters.items() if v}, page, per_page)
@@ -191,8 +190,9 @@ def release_due_articles(force: bool = False) -> int:
     """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
 
     Pages, the sitemap and the API decide visibility with the clock, so they are right the moment an
-    item falls due; only the search index needs telling. This runs on list/search/API requests (at most
-    every 30 s per process) and from ``flask policies release``; ``flask search reindex`` also picks
+    item falls due; only the search index needs telling. This runs before the home, list, search,
+    sitemap and API requests (at most every 30 s per process, see hooks.py) and from
+    ``flask policies release`` (for cron); ``flask search reindex`` also picks
     such items up because the provider only loads public documents.
     """
     if not force:

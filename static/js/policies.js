@@ -14,6 +14,16 @@
       });
     });
   });
+  // Leave empty filters out of live-search requests, so the pushed URL reads /policies/?q=彩礼 rather
+  // than /policies/?q=彩礼&kind=&topic=&status=&year= (the server treats both the same).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.verb !== "get" || !elt.closest || !elt.closest(".policy-filters")) { return; }
+    var params = event.detail.parameters;
+    ["q", "kind", "topic", "status", "year"].forEach(function (name) {
+      if (params[name] === "") { delete params[name]; }
+    });
+  });
   // After "加载更多", move focus to the first newly added item so keyboard and screen-reader users
   // continue where the new content starts.
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -216,3 +216,25 @@ def test_api_detail_and_openapi(client, make_article):
     assert "PolicySummary" in doc["components"]["schemas"]
     params = {p["name"] for p in doc["paths"]["/policies"]["get"]["parameters"]}
     assert {"q", "kind", "topic", "page"} <= params
+
+
+def test_due_scheduled_article_reaches_site_search(client, app, make_article):
+    """Once publish_at passes, the next list/search request hands the article to the search index."""
+    from app.extensions import db
+    from app.policies import queries
+    from app.search import search
+
+    article = make_article(
+        title="定时公布的集体婚礼通知",
+        kind="news",
+        action="schedule",
+        publish_at=utcnow() + timedelta(hours=1),
+    )
+    assert client.get(f"/policies/{article.slug}").status_code == 404
+    article.search_synced_at = utcnow() - timedelta(hours=2)  # scheduled two hours ago ...
+    article.publish_at = utcnow() - timedelta(seconds=1)  # ... and due a moment ago
+    db.session.commit()
+    assert client.get(f"/policies/{article.slug}").status_code == 200  # pages follow the clock at once
+    queries._last_release["at"] = 0.0  # the per-process throttle: pretend 30 s have passed
+    assert client.get("/search?q=集体婚礼").status_code == 200
+    assert [hit.id for hit in search("集体婚礼", kinds=["article"]).hits] == [article.slug]
