@@ -80,7 +80,9 @@ def _case_forms(case: Case, **overrides) -> dict:
     }
 
 
-def _render_case(case: Case, status: int = 200, message: str | None = None, **overrides):
+def _render_case(
+    case: Case, status: int = 200, message: str | None = None, error: str | None = None, **overrides
+):
     """The case page (or its body fragment for htmx), logged as a read of personal data."""
     cases.log_access(current_user, case, "view_fragment" if wants_fragment() else "view")
     response = render(
@@ -90,6 +92,7 @@ def _render_case(case: Case, status: int = 200, message: str | None = None, **ov
         case=case,
         threads=cases.note_threads(case),
         message=message,
+        error=error,
         call_results=CALL_RESULTS,
         today=cases.local_today(),
         now=utcnow(),
@@ -109,8 +112,10 @@ def _act(number: str, form_name: str, form, action, success: str):
         except CaseError as exc:
             db.session.rollback()
             field = getattr(form, exc.field, None) if exc.field else None
-            target = field if field is not None else next(iter(f for f in form if f.name != "csrf_token"))
-            target.errors = [*target.errors, exc.message]
+            field = field or next((f for f in form if f.name != "csrf_token"), None)
+            if field is None:
+                return _render_case(case, status=422, error=exc.message)
+            field.errors = [*field.errors, exc.message]
         else:
             if wants_fragment():
                 return _render_case(case, message=success)

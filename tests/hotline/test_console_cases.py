@@ -265,3 +265,13 @@ def test_today_marks_cancelled_bookings(client, login_as, app):
     make_booking_case(_today_noon(), status="cancelled")
     html = client.get("/console/hotline/").get_data(as_text=True)
     assert "预约已取消" in html
+
+
+def test_refused_one_button_action_is_422_with_message(client, login_as, app):
+    """A no-show on a booking whose time has not come is refused with a Chinese message (page and fragment)."""
+    login_as("counselor")
+    _, case = make_booking_case(utcnow() + timedelta(days=2))
+    fragment = client.post(_url(case, "/no-show"), headers=HX)
+    assert fragment.status_code == 422 and "预约时间还没到" in fragment.get_data(as_text=True)
+    page = client.post(_url(case, "/no-show"))
+    assert page.status_code == 422 and "<html" in page.get_data(as_text=True)
