@@ -603,6 +603,12 @@ def check(data: bytes, filename: str = "", refs=None) -> ImportReport:
             if item is None:
                 continue
             item.exists = code in existing_codes
+            if existing_codes.get(code) == "published":
+                report.add(
+                    "warning", "将更新一个已发布的条目：导入后公众页面立即变化。", number, "code", code
+                )
+            elif existing_codes.get(code) == "in_review":
+                report.add("warning", "这个条目正在审核中，导入会改写它的内容。", number, "code", code)
             town = item.data["town"]
             key = (town, item.data["name"])
             if key in seen_names:

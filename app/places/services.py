@@ -120,17 +120,19 @@ def outside_zhangqiu(latitude: float | None, longitude: float | None) -> bool:
     return not (lat_lo <= latitude <= lat_hi and lon_lo <= longitude <= lon_hi)
 
 
-def existing_index() -> tuple[set[str], dict[tuple[str | None, str], str]]:
-    """All codes, and (town name, name) → code, loaded in one query for import checks."""
+def existing_index() -> tuple[dict[str, str], dict[tuple[str | None, str], str]]:
+    """code → status, and (town name, name) → code, loaded in one query for import checks."""
     from app.places.models import Town
 
     rows = db.session.execute(
-        select(PlaceName.code, PlaceName.name, Town.name).outerjoin(Town, PlaceName.town_id == Town.id)
+        select(PlaceName.code, PlaceName.name, PlaceName.status, Town.name).outerjoin(
+            Town, PlaceName.town_id == Town.id
+        )
     )
-    codes: set[str] = set()
+    codes: dict[str, str] = {}
     names: dict[tuple[str | None, str], str] = {}
-    for code, name, town in rows:
-        codes.add(code)
+    for code, name, status, town in rows:
+        codes[code] = status
         names.setdefault((town, name), code)
     return codes, names
 

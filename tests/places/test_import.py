@@ -46,7 +46,7 @@ def test_good_file_dry_run_writes_nothing(app):
     }
 
 
-def test_real_run_creates_drafts_and_publish_flag(app):
+def test_real_run_creates_drafts_and_publish_flag(app, make_user):
     """A real run creates drafts; with publish=True they are published; a second run updates by code."""
     report = importer.run(csv_bytes(*GOOD), "places.csv")
     assert (report.created, report.updated) == (2, 0)
@@ -54,6 +54,9 @@ def test_real_run_creates_drafts_and_publish_flag(app):
     assert place.status == "draft" and place.revisions[0].note == "导入"
     assert [t.name for t in place.themes] == ["抗战红色足迹", "黄河地名文化"] or len(place.themes) == 2
     changed = GOOD[1].replace("西营烈士墓", "西营烈士陵园")
+    services.submit_for_review(services.get_place("ZQ-0102"), make_user(roles=("archivist",)))
+    check = importer.check(csv_bytes(GOOD[0], changed), "places.csv")
+    assert (3, "code", "warning") in problems(check) and check.to_update == 2
     report = importer.run(csv_bytes(GOOD[0], changed), "places.csv", publish=True)
     assert (report.created, report.updated, report.published) == (0, 2, 2)
     assert services.get_place("ZQ-0102").name == "西营烈士陵园"
