@@ -23,6 +23,9 @@ Interface between the booking side (engineer A) and case management (engineer B)
   in the booking's own transaction (after flush, before commit); ``services.reschedule_booking`` and
   ``services.cancel_booking`` call ``on_booking_rescheduled(booking, old_slot)`` /
   ``on_booking_cancelled(booking)`` from the same module when they exist.
+- Modules: ``services`` (book, find, cancel, reschedule, .ics, key rotation), ``slots`` (settings,
+  calendar, materialisation, ``reserve_place``, schedule editing), ``errors`` (``HotlineError`` & co.),
+  ``routes`` (intro, booking steps, picker), ``manage`` (find/move/cancel, .ics), ``schedule`` (console).
 - ``services.detect_urgent(text) -> bool``: the configurable keyword triage (``HOTLINE_URGENT_KEYWORDS`` or
   the ``urgent_keywords`` setting edited in the schedule console).
 - CLI: ``app.hotline.cli.hotline_cli`` is the ``flask hotline`` AppGroup (``slots``); case commands

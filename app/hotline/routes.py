@@ -289,8 +289,17 @@ def book_details():
         status=status,
         bot_error=bot_error,
         description_max=services.DESCRIPTION_MAX,
+        urgent=services.detect_urgent(form.description.data),
         **_step_context("details"),
     )
+
+
+@bp.post("/hotline/book/triage")
+def book_triage():
+    """While the resident types: show the emergency numbers at once if the text mentions danger."""
+    text = (request.form.get("description") or "")[: services.DESCRIPTION_MAX * 2]
+    urgent = services.detect_urgent(text)
+    return render("hotline/triage.html", "hotline/_triage.html", urgent=urgent)
 
 
 @bp.route("/hotline/book/consent", methods=["GET", "POST"])

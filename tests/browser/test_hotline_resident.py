@@ -159,3 +159,22 @@ def test_elder_mode_booking_pages(elder_page, axe_violations, app):
     elder_page.wait_for_url("**/hotline/book/time")
     assert axe_violations(elder_page) == []
     _shot(elder_page, "elder-03-time")
+
+
+def test_danger_words_show_emergency_numbers_at_once(page, app):
+    """Typing a danger word into the description shows 110 and 12338 without leaving the page."""
+    slot = create_slot(at=time(9))
+    page.goto("/hotline/book")
+    page.get_by_label("其他").check()
+    _continue(page)
+    page.wait_for_url("**/hotline/book/mode")
+    page.get_by_label("电话回访").check()
+    _continue(page)
+    page.wait_for_url("**/hotline/book/time")
+    page.locator(f"label[for='slot-{slot.id}']").click()
+    _continue(page)
+    page.wait_for_url("**/hotline/book/details")
+    page.get_by_label("想先说说情况吗（可以不填）").fill("他喝了酒就打我")
+    box = page.locator("#triage .urgent-box")
+    box.wait_for()
+    assert "110" in box.inner_text() and "12338" in box.inner_text()

@@ -271,3 +271,29 @@ def test_canary_not_in_database_file_or_logs(client, app, caplog):
         for file in index_dir.rglob("*"):
             if file.is_file():
                 assert canary.encode() not in file.read_bytes()
+
+
+def test_triage_shows_emergency_numbers_while_typing(client):
+    """The description is checked as it is typed: danger words show 110/12338 at once (fragment + page)."""
+    urgent = client.post(
+        "/hotline/book/triage", data={"description": "他喝了酒就打我"}, headers={"HX-Request": "true"}
+    )
+    html = _html(urgent)
+    assert urgent.status_code == 200 and "<html" not in html and 'href="tel:110"' in html and "12338" in html
+    calm = client.post(
+        "/hotline/book/triage", data={"description": "想聊聊婆媳关系"}, headers={"HX-Request": "true"}
+    )
+    assert "urgent-box" not in _html(calm)
+    page = client.post("/hotline/book/triage", data={"description": "我不想活了"})
+    assert "<html" in _html(page) and "12356" in _html(page)
+
+
+def test_urgent_description_shows_numbers_on_the_next_steps(client):
+    """After an urgent description the consent and check pages show the emergency numbers."""
+    slot = create_slot()
+    walk_to_check(client, slot, dict(DETAILS, description="他威胁我"))
+    assert "urgent-box" in _html(client.get("/hotline/book/consent"))
+    assert "urgent-box" in _html(client.get("/hotline/book/check"))
+    _submit(client)
+    assert "urgent-box" in _html(client.get("/hotline/book/confirmation"))
+    assert db.session.scalar(select(Booking)).urgent is True
