@@ -16,6 +16,7 @@ from flask_login import current_user
 from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import bp, cases
+from app.hotline import cases_queries as queries
 from app.hotline.case_models import (
     CALL_RESULTS,
     PRIORITIES,
@@ -66,7 +67,7 @@ def _case_forms(case: Case, **overrides) -> dict:
         formdata=None, assignee=str(case.assignee_id or "")
     )
     assign_form.assignee.choices = {"": "（暂不分派）"} | {
-        str(u.id): u.display_name for u in cases.counselors()
+        str(u.id): u.display_name for u in queries.counselors()
     }
     return {
         "status_form": status_form,
@@ -132,18 +133,18 @@ def _act(number: str, form_name: str, form, action, success: str):
 def console_today():
     """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due."""
     mine = request.args.get("mine") == "1"
-    view = cases.today_overview(assignee=current_user if mine else None)
+    view = queries.today_overview(assignee=current_user if mine else None)
     return render("hotline/console/today.html", "hotline/console/_today_list.html", view=view, mine=mine)
 
 
-def _filters_from_args() -> cases.CaseFilters:
+def _filters_from_args() -> queries.CaseFilters:
     def day(name: str) -> date | None:
         try:
             return date.fromisoformat(request.args.get(name, "").strip())
         except ValueError:
             return None
 
-    return cases.CaseFilters(
+    return queries.CaseFilters(
         q=request.args.get("q", "")[:40],
         status=request.args.get("status", ""),
         assignee=request.args.get("assignee", ""),
@@ -160,7 +161,7 @@ def _filters_from_args() -> cases.CaseFilters:
 def cases_list():
     """The case list with filters and search by case number or booking reference."""
     filters = _filters_from_args()
-    result = cases.list_cases(filters, current_user)
+    result = queries.list_cases(filters, current_user)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render(
         "hotline/console/cases_list.html",
@@ -171,7 +172,7 @@ def cases_list():
         statuses=STATUSES,
         topics=TOPICS,
         priorities=PRIORITIES,
-        counselors=cases.counselors(),
+        counselors=queries.counselors(),
     )
 
 
@@ -230,7 +231,7 @@ def cases_assign(number: str):
 
     def action(case, form):
         value = form.assignee.data or ""
-        assignee = next((u for u in cases.counselors() if str(u.id) == value), None)
+        assignee = next((u for u in queries.counselors() if str(u.id) == value), None)
         if value and assignee is None:
             raise CaseError("请选择一位在岗的咨询员。", "assignee")
         cases.assign_case(case, assignee, current_user)
@@ -392,7 +393,7 @@ def stats_export():
 def access_log():
     """Admins review who read which case's personal data, and when."""
     case_number = request.args.get("case", "")[:12]
-    result = cases.access_log_page(request.args.get("page", 1, type=int) or 1, case_number)
+    result = queries.access_log_page(request.args.get("page", 1, type=int) or 1, case_number)
     return render(
         "hotline/console/access_log.html",
         result=result,

@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.hotline import cases, cases_demo
+from app.hotline import cases_demo
+from app.hotline import cases_queries as queries
 from app.hotline.case_models import Case
 from app.hotline.cases_stats import compute_stats, default_period
 
@@ -21,7 +22,7 @@ def test_demo_cases_cover_the_charts_and_today(app, make_user):
     assert all(outcomes[o] > 0 for o in ("调解成功", "部分成功", "未成功", "转介"))
     towns = dict(next(s for s in stats.series if s.key == "town").items)
     assert len(towns) >= 6
-    today = cases.today_overview()
+    today = queries.today_overview()
     assert today.urgent and today.agenda
     cases_demo.load()
     assert db.session.scalar(select(func.count()).select_from(Case)) == count

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
+from app.hotline import cases_queries as queries
 from app.hotline.case_models import CaseError, CaseEvent, CaseNote, FollowUp
 from tests.hotline.cases_factory import make_booking_case, phone_in
 
@@ -121,10 +122,10 @@ def test_follow_ups_appear_in_today(app, counselor):
     """A 回访 due today is listed in Today; a done one is not; past dates are refused."""
     _, case = make_booking_case(start=utcnow() + timedelta(days=3))
     task = cases.add_follow_up(case, counselor, cases.local_today(), "电话回访")
-    view = cases.today_overview()
+    view = queries.today_overview()
     assert [t.id for t in view.follow_ups] == [task.id]
     cases.complete_follow_up(task, counselor)
-    assert cases.today_overview().follow_ups == []
+    assert queries.today_overview().follow_ups == []
     with pytest.raises(CaseError):
         cases.add_follow_up(case, counselor, cases.local_today() - timedelta(days=1))
 
@@ -138,7 +139,7 @@ def test_today_puts_urgent_first_and_orders_by_time(app, counselor):
     _, late = make_booking_case(start=later, phone="13800000001")
     _, soon = make_booking_case(start=sooner, phone="13800000002")
     _, urgent = make_booking_case(start=now + timedelta(days=2), phone="13800000003", urgent=True)
-    view = cases.today_overview()
+    view = queries.today_overview()
     assert [c.id for c in view.urgent] == [urgent.id]
     agenda_ids = [c.id for c in view.agenda]
     assert agenda_ids.index(soon.id) < agenda_ids.index(late.id)
@@ -183,15 +184,15 @@ def test_list_search_by_number_and_reference(app, counselor):
     """The list finds a case by its number, by the short number, and by the booking reference."""
     booking, case = make_booking_case()
     other = phone_in(counselor)
-    by_number = cases.list_cases(cases.CaseFilters(q=case.number), counselor)
+    by_number = queries.list_cases(queries.CaseFilters(q=case.number), counselor)
     assert [c.id for c in by_number.items] == [case.id]
-    by_ref = cases.list_cases(cases.CaseFilters(q=booking.reference_display.lower()), counselor)
+    by_ref = queries.list_cases(queries.CaseFilters(q=booking.reference_display.lower()), counselor)
     assert [c.id for c in by_ref.items] == [case.id]
-    by_short = cases.list_cases(cases.CaseFilters(q=str(other.sequence)), counselor)
+    by_short = queries.list_cases(queries.CaseFilters(q=str(other.sequence)), counselor)
     assert [c.id for c in by_short.items] == [other.id]
-    mine = cases.list_cases(cases.CaseFilters(assignee="me"), counselor)
+    mine = queries.list_cases(queries.CaseFilters(assignee="me"), counselor)
     assert [c.id for c in mine.items] == [other.id]
-    urgent = cases.list_cases(cases.CaseFilters(priority="紧急"), counselor)
+    urgent = queries.list_cases(queries.CaseFilters(priority="紧急"), counselor)
     assert urgent.items == []
 
 
