@@ -15,9 +15,8 @@ VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
 
 .PHONY: run test setup deps vendor db demo lint format bench system-test-deps clean
 
-run: setup db ## set everything up and serve the site with demo data
-	@$(BIN)/flask demo load --if-empty
-	@$(BIN)/flask demo logins
+run: setup ## set everything up and serve the site with demo data
+	@$(BIN)/flask demo setup  # migrations + demo data when empty + logins, in one process
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

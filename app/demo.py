@@ -58,5 +58,16 @@ def logins_command():
         click.echo(f"  {username:<11} {password:<20} {', '.join(roles)}")
 
 
+@demo_cli.command("setup")
+@click.pass_context
+def setup_command(ctx):
+    """Apply migrations, load the demo data if the database is empty, print the logins (`make run`)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    ctx.invoke(load_command, if_empty=True)
+    ctx.invoke(logins_command)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
