@@ -275,7 +275,12 @@ class AccessLog(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
     case: Mapped[Case | None] = relationship(lazy="joined")
 
-    ACTIONS = {"view": "查看个案（含完整电话）", "view_fragment": "查看个案记录", "export": "导出统计"}
+    ACTIONS = {
+        "view": "查看个案（含完整电话）",
+        "view_fragment": "查看个案记录",
+        "search_phone": "按手机号查找个案",
+        "export": "导出统计",
+    }
 
     @property
     def label(self) -> str:

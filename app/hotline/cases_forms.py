@@ -37,6 +37,13 @@ class PhoneInForm(FlaskForm):
     )
 
 
+class PhoneSearchForm(FlaskForm):
+    phone = StringField(
+        "按手机号查找",
+        validators=[InputRequired("请填写手机号码。"), Length(max=30, message="请填写 11 位手机号码。")],
+    )
+
+
 class StatusForm(FlaskForm):
     status = SelectField(
         "改为", choices={}, validate_choice=False, validators=[InputRequired("请选择新状态。")]

@@ -18,10 +18,12 @@ from app.hotline.case_models import (
     STATUSES,
     AccessLog,
     Case,
+    CaseError,
     FollowUp,
 )
 from app.hotline.cases import local_day_bounds, local_today
 from app.hotline.models import TOPICS, Booking, clean_reference
+from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
 
 PER_PAGE = 20
 
@@ -151,6 +153,22 @@ def list_cases(filters: CaseFilters, user: User) -> CasePage:
         .offset((page - 1) * PER_PAGE)
     ).unique()
     return CasePage(items=list(rows), total=total, page=page, pages=pages)
+
+
+def find_cases_by_phone(raw_phone: str, limit: int = 50) -> CasePage:
+    """Cases of one phone number, found by its keyed hash (the number never goes into a URL or log)."""
+    try:
+        hashed = phone_hash(normalize_phone(raw_phone))
+    except InvalidPhone as exc:
+        raise CaseError(exc.message, "phone") from None
+    rows = db.session.scalars(
+        select(Case)
+        .where(Case.phone_hash == hashed)
+        .order_by(Case.scheduled_at.desc(), Case.id.desc())
+        .limit(limit)
+    ).unique()
+    items = list(rows)
+    return CasePage(items=items, total=len(items), page=1, pages=1)
 
 
 def access_log_page(page: int = 1, case_number: str = "", per_page: int = 50) -> CasePage:

@@ -35,6 +35,7 @@ from app.hotline.cases_forms import (
     FollowUpForm,
     NoteForm,
     PhoneInForm,
+    PhoneSearchForm,
     PriorityForm,
     StatusForm,
 )
@@ -156,24 +157,48 @@ def _filters_from_args() -> queries.CaseFilters:
     )
 
 
-@bp.get("/console/hotline/cases/")
-@role_required("counselor")
-def cases_list():
-    """The case list with filters and search by case number or booking reference."""
-    filters = _filters_from_args()
-    result = queries.list_cases(filters, current_user)
+def _render_list(filters, result, phone_form=None, status: int = 200, phone_search: bool = False):
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render(
         "hotline/console/cases_list.html",
         "hotline/console/_cases_results.html",
+        status=status,
         filters=filters,
         result=result,
+        phone_form=phone_form or PhoneSearchForm(formdata=None),
+        phone_search=phone_search,
         page_url=lambda page: url_for("hotline.cases_list", page=page, **args),
         statuses=STATUSES,
         topics=TOPICS,
         priorities=PRIORITIES,
         counselors=queries.counselors(),
     )
+
+
+@bp.get("/console/hotline/cases/")
+@role_required("counselor")
+def cases_list():
+    """The case list with filters and search by case number or booking reference."""
+    filters = _filters_from_args()
+    return _render_list(filters, queries.list_cases(filters, current_user))
+
+
+@bp.post("/console/hotline/cases/by-phone")
+@role_required("counselor")
+def cases_by_phone():
+    """Find a resident's cases by phone number (POST: the number stays out of URLs and server logs)."""
+    form = PhoneSearchForm()
+    filters = queries.CaseFilters()
+    if form.validate_on_submit():
+        try:
+            result = queries.find_cases_by_phone(form.phone.data)
+        except CaseError as exc:
+            form.phone.errors = [*form.phone.errors, exc.message]
+        else:
+            cases.log_access(current_user, None, "search_phone")
+            return _no_store(_render_list(filters, result, form, phone_search=True))
+    empty = queries.CasePage(items=[], total=0, page=1, pages=1)
+    return _no_store(_render_list(filters, empty, form, status=422, phone_search=True))
 
 
 @bp.route("/console/hotline/cases/new", methods=["GET", "POST"])

@@ -275,3 +275,18 @@ def test_refused_one_button_action_is_422_with_message(client, login_as, app):
     assert fragment.status_code == 422 and "预约时间还没到" in fragment.get_data(as_text=True)
     page = client.post(_url(case, "/no-show"))
     assert page.status_code == 422 and "<html" in page.get_data(as_text=True)
+
+
+def test_find_cases_by_phone_is_a_post(client, login_as, booking_case):
+    """Phone search is a POST (number not in the URL), works as fragment and page, and is access-logged."""
+    login_as("counselor")
+    _, case = booking_case
+    fragment = client.post("/console/hotline/cases/by-phone", data={"phone": "138-1234-1234"}, headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and case.number in html and "<html" not in html
+    page = client.post("/console/hotline/cases/by-phone", data={"phone": "13812341234"})
+    assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
+    bad = client.post("/console/hotline/cases/by-phone", data={"phone": "123"}, headers=HX)
+    assert bad.status_code == 422 and "手机号" in bad.get_data(as_text=True)
+    actions = db.session.scalars(select(AccessLog.action)).all()
+    assert actions.count("search_phone") == 2
