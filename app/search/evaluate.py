@@ -24,6 +24,7 @@ INITIAL_BOOSTS = {"init": 2.0, "init_alias": 1.5}
 EXACT_TITLE_BOOST = 30.0
 BODY_TF_WEIGHT = 0.1  # at most 1.0 in total: below any summary hit (2.0)
 MAX_PREFIX_TERMS = 5000
+MAX_CACHED = 4096  # cached posting sets per searcher; the cache is dropped when it grows past this
 COLUMN_FACETS = {"kind", "town", "category", "era", "topic", "validity", "year", "article_kind"}
 
 _TLS = threading.local()
@@ -57,6 +58,8 @@ class IndexView:
         key = (field, term)
         found = self._ids.get(key)
         if found is None:
+            if len(self._ids) > MAX_CACHED:
+                self._ids.clear()
             try:
                 found = frozenset(self.reader.postings(field, term).all_ids())
             except TermNotFound:
@@ -81,6 +84,8 @@ class IndexView:
         key = (field, term)
         found = self._tf.get(key)
         if found is None:
+            if len(self._tf) > MAX_CACHED // 4:
+                self._tf.clear()
             try:
                 found = dict(self.reader.postings(field, term).items_as("frequency"))
             except TermNotFound:
@@ -173,10 +178,12 @@ def score(view: IndexView, matched: frozenset, groups, per_group, exact: str) ->
         if is_cjk(seg[0]) and len(seg) > 1:
             body_docs = gf.get("body", frozenset()) & matched
             if body_docs:
-                tfs = [view.tf("body", t) for t in dict.fromkeys(bigrams(seg))]
+                # The rarest bigram's frequency approximates the phrase frequency cheaply.
+                rarest = min(dict.fromkeys(bigrams(seg)), key=lambda t: len(view.ids("body", t)))
+                tf = view.tf("body", rarest)
+                weight = BODY_TF_WEIGHT / len(groups)
                 for doc in body_docs:
-                    freq = min(tf.get(doc, 0) for tf in tfs)
-                    scores[doc] += BODY_TF_WEIGHT * min(freq, 10) / len(groups)
+                    scores[doc] += weight * min(tf.get(doc, 0), 10)
     if exact:
         for doc in view.ids("title_exact", exact) & matched:
             scores[doc] += EXACT_TITLE_BOOST
