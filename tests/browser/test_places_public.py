@@ -141,6 +141,19 @@ def test_elder_mode_pages_are_accessible(elder_page, places, axe_violations):
     assert axe_violations(elder_page) == []
 
 
+def test_theme_pages_are_accessible(page, app, places, axe_violations):
+    """The themes index and a theme page render for a phone without serious axe violations."""
+    make_place = _make_place()
+    make_place("黄河老渡口", code="ZQ-0110", themes=["黄河地名文化"])
+    page.goto("/places/themes/")
+    assert "黄河地名文化" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.locator("a", has_text="黄河地名文化").first.click()
+    page.wait_for_url("**/places/themes/huanghe-diming-wenhua")
+    assert "黄河老渡口" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+
 def test_near_me_uses_the_browser_location_only_when_tapped(browser, live_server, places):
     """附近 asks for the location only when tapped, then sorts by distance and shows kilometres."""
     context = browser.new_context(
