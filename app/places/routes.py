@@ -52,7 +52,9 @@ def _url_with(params: dict, base: str | None = None, **changes) -> str:
     return f"{base}?{query}" if query else base
 
 
-def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=queries.list_rows_by_codes):
+def run_search(
+    params: dict, per_page: int = queries.PER_PAGE, rows=queries.list_rows_by_codes, facets=queries.FACETS
+):
     """Search published places through the search package; returns (result, rows by code, near)."""
     from app.search import search
 
@@ -69,7 +71,7 @@ def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=queries.list
         per_page=per_page,
         sort=sort,
         near=near,
-        facets=queries.FACETS,
+        facets=facets,
     )
     return result, rows([hit.id for hit in result.hits]), (near, near_label, sort)
 
@@ -78,7 +80,8 @@ def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=queries.list
 def list_places():
     """Search and browse published place names (fragment for live search and 加载更多)."""
     params = _search_args()
-    result, rows, (near, near_label, sort) = run_search(params)
+    more = params["page"] > 1 and wants_fragment()  # 加载更多: items only, no facet counts needed
+    result, rows, (near, near_label, sort) = run_search(params, facets=() if more else queries.FACETS)
     distances = {}
     if near:
         for code, row in rows.items():
@@ -104,7 +107,7 @@ def list_places():
     else:
         context["choices"] = queries.filter_choices()
     # 加载更多 asks for page N>1 with htmx: answer only the next items plus a new button.
-    fragment = "places/_more.html" if params["page"] > 1 else "places/_results.html"
+    fragment = "places/_more.html" if more else "places/_results.html"
     response = render("places/place_list.html", fragment, **context)
     if wants_fragment() and params["page"] == 1:
         # Push the clean URL (percent-encoded, so the header stays ASCII) rather than the raw form query.
