@@ -297,3 +297,50 @@ def test_urgent_description_shows_numbers_on_the_next_steps(client):
     _submit(client)
     assert "urgent-box" in _html(client.get("/hotline/book/confirmation"))
     assert db.session.scalar(select(Booking)).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/hotline/book", {"topic": "<script>"}),
+        ("/hotline/book/mode", {"mode": "fax"}),
+        ("/hotline/book/time", {"slot_id": "abc"}),
+        ("/hotline/book/time", {"slot_id": "999999"}),
+        ("/hotline/book/details", {"phone": "１３８１２３４１２３４", "nickname": "x" * 5000}),
+        ("/hotline/book/consent", {"consent": "maybe"}),
+        ("/hotline/book/check", {"form_token": "forged"}),
+        ("/hotline/manage", {"reference": "'; DROP TABLE --", "phone": "😀"}),
+        ("/hotline/manage/move", {"slot_id": "1"}),
+        ("/hotline/manage/cancel", {}),
+    ],
+)
+def test_bad_input_never_500(client, url, data):
+    """Garbage in any step gives a clear 3xx/4xx, never a 500, and saves nothing."""
+    create_slot()
+    client.post("/hotline/book", data={"topic": "other"})
+    client.post("/hotline/book/mode", data={"mode": "phone"})
+    response = client.post(url, data=data)
+    assert response.status_code < 500
+    assert db.session.scalar(select(db.func.count()).select_from(Booking)) == 0
+
+
+def test_vanished_slot_at_time_step_is_409_with_picker(client):
+    """Choosing a slot that is full or does not exist answers 409 with the picker shown again."""
+    slot = create_slot(at=time(9))
+    free = create_slot(at=time(10))
+    book(slot, phone="13912345678")
+    client.post("/hotline/book", data={"topic": "other"})
+    client.post("/hotline/book/mode", data={"mode": "phone"})
+    for slot_id in (slot.id, 999999):
+        response = client.post("/hotline/book/time", data={"slot_id": slot_id})
+        assert response.status_code == 409
+        assert 'id="slot-picker"' in _html(response) and f'value="{free.id}"' in _html(response)
+
+
+def test_bad_date_in_picker_falls_back(client):
+    """A malformed or unbookable date shows the first bookable day instead of failing."""
+    slot = create_slot()
+    for value in ("2026-99-99", "yesterday", "1999-01-01"):
+        response = client.get(f"/hotline/slots?mode=phone&date={value}", headers={"HX-Request": "true"})
+        assert response.status_code == 200 and "09:00" in _html(response)
+    assert slot.id
