@@ -61,8 +61,13 @@ def _preview_of(form: ArticleForm, article: Article | None) -> SimpleNamespace:
 def _article_form(article: Article | None):
     """Shared GET/POST handling for the new and edit pages."""
     form = ArticleForm(obj=article) if article is not None else ArticleForm()
-    if request.method == "GET" and article is None and request.args.get("kind") in KINDS:
-        form.kind.data = request.args["kind"]
+    if article is None:
+        kind = request.values.get("kind")
+        if kind not in KINDS:
+            if request.method == "POST":
+                abort(400)  # the kind comes from a hidden field: anything else is a forged request
+            kind = "policy"
+        form.kind.data = kind
     if article is not None:
         form.kind.data = article.kind
         if request.method == "GET" and article.is_scheduled():

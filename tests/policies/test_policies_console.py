@@ -295,3 +295,24 @@ def test_faq_delete(client, login_as, make_faq):
     login_as("editor")
     assert client.post(f"/console/policies/faq/{faq.id}/delete").status_code == 303
     assert "要删除的问题" not in client.get("/policies/faq").get_data(as_text=True)
+
+
+def test_tampered_or_odd_input_never_500(client, login_as, make_article):
+    """Missing kind, forged kind, bad dates and ids give a page, a 400 or a 422, never a 500."""
+    login_as("editor")
+    assert client.get("/console/policies/new").status_code == 200
+    assert client.get("/console/policies/new?kind=evil").status_code == 200
+    assert client.post("/console/policies/new", data=_form(kind="evil")).status_code == 400
+    for field, value in [
+        ("written_on", "2024-13-45"),
+        ("replaced_by_id", "abc"),
+        ("publish_at", "tomorrow"),
+        ("topic", "x"),
+    ]:
+        response = client.post("/console/policies/new", data=_form(**{field: value}))
+        assert response.status_code == 422, field
+    response = client.post("/console/policies/new", data=_form(written_on="2024-13-45"))
+    assert "不是有效的日期值" in response.get_data(as_text=True)
+    article = make_article()
+    assert client.get(f"/console/policies/{article.id}/diff?a=x&b=1").status_code == 404
+    assert client.post("/console/policies/preview", data={"body": "x", "kind": "evil"}).status_code == 200
