@@ -25,6 +25,12 @@ pinyin (``app.places.pinyin``)
 search (``app.places.search_docs``)
   ``schedule_place(place)``: call inside the service transaction after any change that may affect the
   public view (publish, edit of a published entry, archive, delete); the index updates after commit.
+queries (``app.places.queries``, public read side)
+  ``published_place(code)``, ``places_by_codes``, ``related_places``, ``themes_with_counts``,
+  ``geojson_features``; ``filter_choices()`` caches the search form's reference options for 60 s, so call
+  ``forget_choices()`` after creating or renaming a theme or reference row.
+demo (``app.places.demo``, text templates in ``demo_entries``)
+  ``load()`` is the "20-places" demo loader; ``generate(n)`` + ``build_place(entry, refs)`` build entries.
 photos
   Files live in ``UPLOAD_DIR/places/``; public route ``places.photo_file`` serves them by stored name
   (published places only).
