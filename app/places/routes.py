@@ -148,6 +148,8 @@ def show_theme(slug: str):
     if not total:
         abort(404)
     pages = max(1, -(-total // 30))
+    if page > pages:
+        abort(404)
     return render("places/theme_detail.html", theme=theme, places=places, total=total, page=page, pages=pages)
 
 
