@@ -317,3 +317,11 @@ def test_export_downloads(client, login_as, make_user):
     for fmt in ("xlsx", "json", "geojson"):
         assert client.get(f"/console/places/export?format={fmt}").status_code == 200
     assert client.get("/console/places/export?format=exe").status_code == 404
+
+
+def test_console_tile_for_archivists_only(client, login_as):
+    """The /console/ home shows the archive tile to archivists, not to editors."""
+    login_as("archivist")
+    assert "红色地名档案" in client.get("/console/").get_data(as_text=True)
+    login_as("editor")
+    assert "红色地名档案" not in client.get("/console/").get_data(as_text=True)

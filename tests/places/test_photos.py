@@ -131,3 +131,13 @@ def test_store_reorder_delete(app, make_user):
     photos.delete_photo(first)
     assert not (directory / name).exists()
     assert [p.id for p in place.photos] == [second.id]
+
+
+def test_webp_and_png_are_accepted(app):
+    """WebP and PNG uploads are accepted and re-encoded as JPEG."""
+    for fmt in ("WEBP", "PNG"):
+        out = io.BytesIO()
+        Image.new("RGB", (500, 400), (20, 120, 60)).save(out, fmt)
+        processed = photos.process_image(out.getvalue())
+        assert processed.source_format == fmt
+        assert Image.open(io.BytesIO(processed.full)).format == "JPEG"
