@@ -89,8 +89,7 @@ def _save_form(place: PlaceName | None):
     status = 200
     if request.method == "POST":
         if _row_action(form):
-            form.validate()  # show current errors too, but never save on a row action
-            status = 200
+            pass  # only the rows changed: show the form again, nothing is validated or saved
         elif form.validate():
             data = form.to_data()
             try:

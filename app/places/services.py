@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -325,6 +326,9 @@ def save_place(data: dict[str, Any], user, place: PlaceName | None = None, note:
     try:
         place = _save(data, user, place, note, ReferenceMatcher())
         db.session.commit()
+    except IntegrityError as exc:  # another archivist took the code a moment ago
+        db.session.rollback()
+        raise DuplicateCode(f"编号 {code} 已被其他条目使用。", "code") from exc
     except Exception:
         db.session.rollback()
         raise

@@ -121,3 +121,12 @@ def test_same_name_in_town_and_bbox(app, archivist):
     assert services.same_name_in_town(place.name, place.town_id, exclude_id=place.id) == []
     assert services.outside_zhangqiu(39.9, 116.4)
     assert not services.outside_zhangqiu(36.72, 117.53)
+
+
+def test_code_race_is_a_duplicate_error(app, archivist, monkeypatch):
+    """If another save takes the code between the check and the commit, the result is DuplicateCode."""
+    make_place(archivist)
+    monkeypatch.setattr(services, "code_taken", lambda code, exclude_id=None: False)
+    with pytest.raises(services.DuplicateCode):
+        make_place(archivist, name="另一个")
+    assert db.session.query(PlaceName).count() == 1
