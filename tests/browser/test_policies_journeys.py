@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 EDITOR_PASSWORD = "policy-editor-password-1"
+SLOW = 15_000  # ms: server round trips on a busy shared machine (the suite runs with -n 4)
 
 
 @pytest.fixture
@@ -54,29 +55,29 @@ def test_resident_searches_reads_and_comes_back(page, policy_set, axe_violations
     page.goto("/policies/")
     assert axe_violations(page) == []
     page.locator("#policy-q").press_sequentially("彩礼", delay=60)
-    expect(page.locator(".result-count")).to_contain_text("搜索“彩礼”")
-    expect(page.locator("#article-list")).not_to_contain_text("颁证服务规范")
+    expect(page.locator(".result-count")).to_contain_text("搜索“彩礼”", timeout=SLOW)
+    expect(page.locator("#article-list")).not_to_contain_text("颁证服务规范", timeout=SLOW)
     expect(page).to_have_url(re.compile(r"/policies/\?q=%E5%BD%A9%E7%A4%BC$"))  # empty filters left out
     assert page.locator("#article-list mark").count() >= 1
 
     page.locator("#article-list a", has_text="关于治理高额彩礼的指导意见").click()
-    expect(page.locator("h1")).to_have_text("关于治理高额彩礼的指导意见")
-    expect(page.locator(".gov-meta")).to_contain_text("章民发〔2024〕6号")
-    expect(page.locator(".plain-box")).to_contain_text("彩礼有参考上限")
+    expect(page.locator("h1")).to_have_text("关于治理高额彩礼的指导意见", timeout=SLOW)
+    expect(page.locator(".gov-meta")).to_contain_text("章民发〔2024〕6号", timeout=SLOW)
+    expect(page.locator(".plain-box")).to_contain_text("彩礼有参考上限", timeout=SLOW)
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="彩礼参考标准为什么调整").click()
-    expect(page.locator("h1")).to_have_text("彩礼参考标准为什么调整")
-    expect(page.locator(".interprets a")).to_contain_text("关于治理高额彩礼的指导意见")
+    expect(page.locator("h1")).to_have_text("彩礼参考标准为什么调整", timeout=SLOW)
+    expect(page.locator(".interprets a")).to_contain_text("关于治理高额彩礼的指导意见", timeout=SLOW)
 
     page.go_back()
-    expect(page.locator("h1")).to_have_text("关于治理高额彩礼的指导意见")
+    expect(page.locator("h1")).to_have_text("关于治理高额彩礼的指导意见", timeout=SLOW)
     page.go_back()
-    expect(page.locator("h1")).to_have_text("婚俗改革")
-    expect(page).to_have_url(re.compile(r"/policies/\?.*q=%E5%BD%A9%E7%A4%BC"))
-    expect(page.locator("#policy-q")).to_have_value("彩礼")
-    expect(page.locator(".result-count")).to_contain_text("搜索“彩礼”")
-    expect(page.locator("#article-list")).not_to_contain_text("颁证服务规范")
+    expect(page.locator("h1")).to_have_text("婚俗改革", timeout=SLOW)
+    expect(page).to_have_url(re.compile(r"/policies/\?.*q=%E5%BD%A9%E7%A4%BC"), timeout=SLOW)
+    expect(page.locator("#policy-q")).to_have_value("彩礼", timeout=SLOW)
+    expect(page.locator(".result-count")).to_contain_text("搜索“彩礼”", timeout=SLOW)
+    expect(page.locator("#article-list")).not_to_contain_text("颁证服务规范", timeout=SLOW)
 
 
 def test_resident_filters_and_loads_more(page, app, policy_set):
@@ -99,13 +100,13 @@ def test_resident_filters_and_loads_more(page, app, policy_set):
     page.goto("/policies/")
     page.locator(".filter-box summary").click()
     page.select_option("#f-topic", "移风易俗")
-    expect(page).to_have_url(re.compile(r"topic=%E7%A7%BB"))
-    expect(page.locator(".result-count")).to_contain_text("共 11 条")
-    expect(page.locator("#article-list > li")).to_have_count(10)
+    expect(page).to_have_url(re.compile(r"topic=%E7%A7%BB"), timeout=SLOW)
+    expect(page.locator(".result-count")).to_contain_text("共 11 条", timeout=SLOW)
+    expect(page.locator("#article-list > li")).to_have_count(10, timeout=SLOW)
     page.get_by_role("link", name="加载更多").click()
-    expect(page.locator("#article-list > li")).to_have_count(11)
-    expect(page.get_by_role("link", name="加载更多")).to_have_count(0)
-    expect(page.locator("#article-list a", has_text="宣传活动第1场")).to_be_focused()
+    expect(page.locator("#article-list > li")).to_have_count(11, timeout=SLOW)
+    expect(page.get_by_role("link", name="加载更多")).to_have_count(0, timeout=SLOW)
+    expect(page.locator("#article-list a", has_text="宣传活动第1场")).to_be_focused(timeout=SLOW)
 
 
 def test_faq_page_search_and_elder_mode(elder_page, policy_set, axe_violations):
@@ -113,8 +114,8 @@ def test_faq_page_search_and_elder_mode(elder_page, policy_set, axe_violations):
     elder_page.goto("/policies/faq")
     assert axe_violations(elder_page) == []
     elder_page.locator("#faq-q").press_sequentially("彩礼", delay=60)
-    expect(elder_page.locator(".result-count")).to_contain_text("找到 1 个问题")
-    expect(elder_page.locator("details.faq-item[open] summary")).to_have_text("彩礼有标准吗？")
+    expect(elder_page.locator(".result-count")).to_contain_text("找到 1 个问题", timeout=SLOW)
+    expect(elder_page.locator("details.faq-item[open] summary")).to_have_text("彩礼有标准吗？", timeout=SLOW)
 
 
 def test_editor_drafts_previews_publishes_edits_and_restores(page, policy_set, browser_login, axe_violations):
@@ -122,38 +123,38 @@ def test_editor_drafts_previews_publishes_edits_and_restores(page, policy_set, b
     browser_login(page, "journey-editor", EDITOR_PASSWORD)
     page.goto("/console/policies/")
     page.get_by_role("link", name="新建政策文件").click()
-    expect(page.locator("h1")).to_have_text("新建政策文件")
+    expect(page.locator("h1")).to_have_text("新建政策文件", timeout=SLOW)
     page.fill("#title", "章丘区婚事新办简办倡导标准")
     page.select_option("#topic", "婚事新办")
     page.fill("#doc_number", "章民发〔2023〕30号")
     page.fill("#issuer", "济南市章丘区民政局")
     page.select_option("#validity", "现行有效")
     page.locator("#body").press_sequentially("## 婚宴\n\n不超过 **15 桌**。", delay=20)
-    expect(page.locator("#article-preview h3")).to_have_text("婚宴")
-    expect(page.locator("#article-preview strong")).to_have_text("15 桌")
+    expect(page.locator("#article-preview h3")).to_have_text("婚宴", timeout=SLOW)
+    expect(page.locator("#article-preview strong")).to_have_text("15 桌", timeout=SLOW)
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="保存草稿").click()
-    expect(page.locator(".flashes")).to_contain_text("已保存")
-    expect(page.locator(".article-state")).to_contain_text("草稿")
+    expect(page.locator(".flashes")).to_contain_text("已保存", timeout=SLOW)
+    expect(page.locator(".article-state")).to_contain_text("草稿", timeout=SLOW)
 
     page.get_by_role("button", name="立即发布").click()
-    expect(page.locator(".flashes")).to_contain_text("已发布")
-    expect(page.locator(".article-state")).to_contain_text("已发布")
+    expect(page.locator(".flashes")).to_contain_text("已发布", timeout=SLOW)
+    expect(page.locator(".article-state")).to_contain_text("已发布", timeout=SLOW)
 
     page.fill("#body", "## 婚宴\n\n不超过 **10 桌**。")
     page.get_by_role("button", name="保存修改").click()
-    expect(page.locator(".flashes")).to_contain_text("已保存")
+    expect(page.locator(".flashes")).to_contain_text("已保存", timeout=SLOW)
 
     page.get_by_role("link", name=re.compile("版本记录")).click()
-    expect(page.locator(".revision-list > li")).to_have_count(3)
+    expect(page.locator(".revision-list > li")).to_have_count(3, timeout=SLOW)
     assert axe_violations(page) == []
     page.get_by_role("button", name="恢复第 1 版").click()
-    expect(page.locator(".flashes")).to_contain_text("已恢复第 1 版")
+    expect(page.locator(".flashes")).to_contain_text("已恢复第 1 版", timeout=SLOW)
 
     page.get_by_role("link", name="查看公开页面").click()
-    expect(page.locator("h1")).to_have_text("章丘区婚事新办简办倡导标准")
-    expect(page.locator(".article-body")).to_contain_text("15 桌")
+    expect(page.locator("h1")).to_have_text("章丘区婚事新办简办倡导标准", timeout=SLOW)
+    expect(page.locator(".article-body")).to_contain_text("15 桌", timeout=SLOW)
 
 
 def test_editor_sees_errors_next_to_fields(page, policy_set, browser_login):
@@ -164,9 +165,9 @@ def test_editor_sees_errors_next_to_fields(page, policy_set, browser_login):
     page.fill("#doc_number", "章民发[2023]12号")
     page.fill("#issuer", "济南市章丘区民政局")
     page.get_by_role("button", name="保存草稿").click()
-    expect(page.locator("#doc_number-error")).to_contain_text("章民发〔2023〕12号")
-    expect(page.locator("#title")).to_have_value("测试文件")
-    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#doc_number-error")).to_contain_text("章民发〔2023〕12号", timeout=SLOW)
+    expect(page.locator("#title")).to_have_value("测试文件", timeout=SLOW)
+    expect(page.locator(".error-summary")).to_be_visible(timeout=SLOW)
 
 
 @pytest.fixture
@@ -214,7 +215,7 @@ def test_console_pages_pass_axe(page, demo_policies, make_user, browser_login, a
     article_id = db.session.scalar(select(Article.id).where(Article.kind == "policy"))
     page.goto(f"/console/policies/{article_id}/edit")
     page.get_by_role("button", name="保存修改").click()
-    expect(page.locator(".flashes")).to_contain_text("已保存")
+    expect(page.locator(".flashes")).to_contain_text("已保存", timeout=SLOW)
     for url in (
         "/console/policies/",
         f"/console/policies/{article_id}/edit",
