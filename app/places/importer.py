@@ -470,6 +470,7 @@ def check(data: bytes, filename: str = "", refs=None) -> ImportReport:
         seen_codes: dict[str, int] = {}
         seen_names: dict[tuple[str | None, str], tuple[int, str]] = {}
         existing_codes, existing_names = existing_index()
+        touched: dict[str, list[str]] = {"published": [], "in_review": []}
         for number, cells, formulas in rows:
             if not any(c.strip() for c in cells):
                 report.empty_rows += 1
@@ -498,12 +499,8 @@ def check(data: bytes, filename: str = "", refs=None) -> ImportReport:
             if item is None:
                 continue
             item.exists = code in existing_codes
-            if existing_codes.get(code) == "published":
-                report.add(
-                    "warning", "将更新一个已发布的条目：导入后公众页面立即变化。", number, "code", code
-                )
-            elif existing_codes.get(code) == "in_review":
-                report.add("warning", "这个条目正在审核中，导入会改写它的内容。", number, "code", code)
+            if existing_codes.get(code) in ("published", "in_review"):
+                touched[existing_codes[code]].append(code)
             town = item.data["town"]
             key = (town, item.data["name"])
             if key in seen_names:
@@ -526,6 +523,14 @@ def check(data: bytes, filename: str = "", refs=None) -> ImportReport:
                         item.data["name"],
                     )
             report.rows.append(item)
+        for status, message in (
+            ("published", "将更新 {n} 个已发布的条目，导入后公众页面立即变化"),
+            ("in_review", "将改写 {n} 个正在审核中的条目"),
+        ):
+            codes = touched[status]
+            if codes:
+                sample = "、".join(codes[:10]) + ("等" if len(codes) > 10 else "")
+                report.add("warning", message.format(n=len(codes)) + f"：{sample}。")
         if report.total_rows == 0 and report.ok:
             report.add("error", "文件里只有表头，没有条目。")
     except ImportFileError as exc:
