@@ -10,7 +10,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.places.models import PlaceName, Theme, place_themes
+from app.places.models import Category, Era, PlaceName, Theme, Town, place_themes
 from app.places.reference import all_categories, all_eras, all_themes, all_towns
 
 PUBLISHED = PlaceName.status == "published"
@@ -61,36 +61,64 @@ def list_rows_by_codes(codes: list[str]) -> dict[str, Row]:
     return {row.code: row for row in db.session.execute(query) if row.status == "published"}
 
 
-def related_places(place: PlaceName, limit: int = 6) -> list[tuple[PlaceName, str]]:
-    """Published places sharing a theme or lying within ~8 km, each with a short reason."""
-    found: dict[int, tuple[PlaceName, str]] = {}
+@dataclass(frozen=True)
+class Related:
+    code: str
+    name: str
+    town: str | None
+    reason: str
+
+
+def related_places(place: PlaceName, limit: int = 6) -> list[Related]:
+    """Published places within ~8 km (nearest first) and ones sharing a theme, with a short reason.
+
+    Only a few columns are read: around a 镇街 seat a 10,000-entry archive has hundreds of entries
+    inside the bounding box, and loading them as full ORM objects cost ~200 ms per page.
+    """
+    found: dict[str, Related] = {}
     if place.has_coordinates:
-        box = select(PlaceName).where(
-            PUBLISHED,
-            PlaceName.id != place.id,
-            PlaceName.latitude.between(place.latitude - 0.08, place.latitude + 0.08),
-            PlaceName.longitude.between(place.longitude - 0.1, place.longitude + 0.1),
+        lat, lon = place.latitude, place.longitude
+        # Rank inside a bounding box by an equirectangular squared distance in SQL (cos 36.7° ≈ 0.8),
+        # then compute the exact great-circle distance for the few rows kept.
+        approx = (PlaceName.latitude - lat) * (PlaceName.latitude - lat) + (PlaceName.longitude - lon) * (
+            PlaceName.longitude - lon
+        ) * 0.64
+        box = (
+            select(
+                PlaceName.code,
+                PlaceName.name,
+                Town.name.label("town"),
+                PlaceName.latitude,
+                PlaceName.longitude,
+            )
+            .outerjoin(Town, Town.id == PlaceName.town_id)
+            .where(
+                PUBLISHED,
+                PlaceName.id != place.id,
+                PlaceName.latitude.between(lat - 0.075, lat + 0.075),
+                PlaceName.longitude.between(lon - 0.095, lon + 0.095),
+            )
+            .order_by(approx)
+            .limit(limit // 2 or 1)
         )
-        near = []
-        for other in db.session.scalars(box):
-            km = distance_km((place.latitude, place.longitude), (other.latitude, other.longitude))
+        for row in db.session.execute(box):
+            km = distance_km((lat, lon), (row.latitude, row.longitude))
             if km <= 8:
-                near.append((km, other))
-        for km, other in sorted(near, key=lambda item: item[0])[: limit // 2 or 1]:
-            found[other.id] = (other, f"相距约 {km:.1f} 公里")
+                found[row.code] = Related(row.code, row.name, row.town, f"相距约 {km:.1f} 公里")
     theme_ids = [theme.id for theme in place.themes]
     if theme_ids:
         same_theme = (
-            select(PlaceName)
+            select(PlaceName.code, PlaceName.name, Town.name.label("town"), Theme.name.label("theme"))
             .join(place_themes, place_themes.c.place_id == PlaceName.id)
+            .join(Theme, Theme.id == place_themes.c.theme_id)
+            .outerjoin(Town, Town.id == PlaceName.town_id)
             .where(PUBLISHED, PlaceName.id != place.id, place_themes.c.theme_id.in_(theme_ids))
-            .order_by(PlaceName.pinyin_plain)
-            .limit(limit * 2)
+            .order_by(PlaceName.pinyin_plain, PlaceName.code)
+            .limit(limit * 3)
         )
-        for other in db.session.scalars(same_theme).unique():
-            if other.id not in found and len(found) < limit:
-                shared = [t.name for t in other.themes if t.id in theme_ids]
-                found[other.id] = (other, f"同属专题：{shared[0]}" if shared else "同一专题")
+        for row in db.session.execute(same_theme):
+            if row.code not in found and len(found) < limit:
+                found[row.code] = Related(row.code, row.name, row.town, f"同属专题：{row.theme}")
     return list(found.values())[:limit]
 
 
@@ -130,33 +158,53 @@ def theme_places(theme: Theme, page: int, per_page: int = 30) -> tuple[list[Plac
 
 
 def geojson_features() -> list[dict]:
-    """GeoJSON features of every published entry that has coordinates."""
-    query = (
-        select(PlaceName)
+    """GeoJSON features of every published entry that has coordinates (plain column queries: 10k rows)."""
+    themes: dict[int, list[str]] = {}
+    theme_rows = db.session.execute(
+        select(place_themes.c.place_id, Theme.name)
+        .join(Theme, Theme.id == place_themes.c.theme_id)
+        .join(PlaceName, PlaceName.id == place_themes.c.place_id)
+        .where(PUBLISHED)
+        .order_by(Theme.position)
+    )
+    for place_id, name in theme_rows:
+        themes.setdefault(place_id, []).append(name)
+    rows = db.session.execute(
+        select(
+            PlaceName.id,
+            PlaceName.code,
+            PlaceName.name,
+            PlaceName.pinyin,
+            PlaceName.latitude,
+            PlaceName.longitude,
+            Category.name.label("category"),
+            Town.name.label("town"),
+            Era.name.label("era"),
+        )
+        .join(Category, Category.id == PlaceName.category_id)
+        .outerjoin(Town, Town.id == PlaceName.town_id)
+        .outerjoin(Era, Era.id == PlaceName.era_id)
         .where(PUBLISHED, PlaceName.latitude.is_not(None), PlaceName.longitude.is_not(None))
-        .options(selectinload(PlaceName.themes))
         .order_by(PlaceName.code)
     )
-    features = []
-    for place in db.session.scalars(query):
-        features.append(
-            {
-                "type": "Feature",
-                "id": place.code,
-                "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
-                "properties": {
-                    "code": place.code,
-                    "name": place.name,
-                    "pinyin": place.pinyin,
-                    "category": place.category.name if place.category else None,
-                    "town": place.town.name if place.town else None,
-                    "era": place.era.name if place.era else None,
-                    "themes": [theme.name for theme in place.themes],
-                    "url": f"/places/{place.code}",
-                },
-            }
-        )
-    return features
+    return [
+        {
+            "type": "Feature",
+            "id": row.code,
+            "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
+            "properties": {
+                "code": row.code,
+                "name": row.name,
+                "pinyin": row.pinyin,
+                "category": row.category,
+                "town": row.town,
+                "era": row.era,
+                "themes": themes.get(row.id, []),
+                "url": f"/places/{row.code}",
+            },
+        }
+        for row in rows
+    ]
 
 
 def sitemap_rows() -> list[tuple[str, object]]:

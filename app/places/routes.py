@@ -179,4 +179,6 @@ def places_geojson():
     response = jsonify({"type": "FeatureCollection", "features": queries.geojson_features()})
     response.mimetype = "application/geo+json"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = 300  # 10k features are ~4 MB; let clients and proxies reuse them briefly
     return response
