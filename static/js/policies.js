@@ -24,6 +24,15 @@
       if (params[name] === "") { delete params[name]; }
     });
   });
+  // A link to one FAQ entry (/policies/faq#faq-12, e.g. from site search) opens that answer.
+  function openTargetFaq() {
+    var match = /^#faq-\d+$/.exec(window.location.hash);
+    var item = match && document.getElementById(window.location.hash.slice(1));
+    if (item && item.tagName === "DETAILS") { item.open = true; }
+  }
+  document.addEventListener("DOMContentLoaded", openTargetFaq);
+  window.addEventListener("hashchange", openTargetFaq);
+  document.addEventListener("htmx:afterSettle", openTargetFaq);
   // After "加载更多", move focus to the first newly added item so keyboard and screen-reader users
   // continue where the new content starts.
   document.addEventListener("htmx:afterSettle", function (event) {

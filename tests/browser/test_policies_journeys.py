@@ -46,8 +46,8 @@ def policy_set(app, make_user):
         validity="现行有效",
     )
     save(kind="news", title="集体婚礼在百脉泉畔举行", topic="婚事新办", venue="社区")
-    services.save_faq(None, "彩礼有标准吗？", "有参考标准。", "彩礼治理")
-    return {"editor": editor, "policy": policy, "interpretation": interpretation}
+    faq = services.save_faq(None, "彩礼有标准吗？", "有参考标准。", "彩礼治理")
+    return {"editor": editor, "policy": policy, "interpretation": interpretation, "faq": faq}
 
 
 def test_resident_searches_reads_and_comes_back(page, policy_set, axe_violations):
@@ -116,6 +116,9 @@ def test_faq_page_search_and_elder_mode(elder_page, policy_set, axe_violations):
     elder_page.locator("#faq-q").press_sequentially("彩礼", delay=60)
     expect(elder_page.locator(".result-count")).to_contain_text("找到 1 个问题", timeout=SLOW)
     expect(elder_page.locator("details.faq-item[open] summary")).to_have_text("彩礼有标准吗？", timeout=SLOW)
+    faq_id = policy_set["faq"].id
+    elder_page.goto(f"/policies/faq#faq-{faq_id}")
+    expect(elder_page.locator(f"#faq-{faq_id}")).to_have_attribute("open", "", timeout=SLOW)
 
 
 def test_editor_drafts_previews_publishes_edits_and_restores(page, policy_set, browser_login, axe_violations):

@@ -319,3 +319,13 @@ def test_demo_loader_is_idempotent_and_complete(app):
         assert services.doc_number_problem(article.doc_number) is None
     for article in db.session.scalars(select(Article).where(Article.kind == "interpretation")):
         assert article.policy is not None and article.policy.is_public()
+
+
+def test_release_cli_reports_count(runner, make_article):
+    """``flask policies release`` indexes due scheduled articles and says how many."""
+    article = make_article(kind="news", action="schedule", publish_at=utcnow() + timedelta(hours=1))
+    article.search_synced_at = utcnow() - timedelta(hours=2)
+    article.publish_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    result = runner.invoke(args=["policies", "release"])
+    assert result.exit_code == 0 and "released 1 scheduled article(s)" in result.output
