@@ -22,7 +22,7 @@ Interface between the booking side (engineer A) and case management (engineer B)
 - Case hook: ``services.book_slot`` calls ``app.hotline.cases.open_case_for_booking(booking, urgent)``
   in the booking's own transaction (after flush, before commit); ``services.reschedule_booking`` and
   ``services.cancel_booking`` call ``on_booking_rescheduled(booking, old_slot)`` /
-  ``on_booking_cancelled(booking)`` from the same module when they exist.
+  ``on_booking_cancelled(booking)`` from the same module.
 - Modules: ``services`` (book, find, cancel, reschedule, .ics, key rotation), ``slots`` (settings,
   calendar, materialisation, ``reserve_place``, schedule editing), ``errors`` (``HotlineError`` & co.),
   ``routes`` (intro, booking steps, picker), ``manage`` (find/move/cancel, .ics), ``schedule`` (console).

@@ -5,7 +5,6 @@ Chinese messages; views turn them into responses. The calendar, slots and schedu
 ``app.hotline.slots``; ``detect_urgent`` is re-exported here for case management.
 """
 
-import importlib.util
 import logging
 import secrets
 from dataclasses import dataclass
@@ -108,17 +107,6 @@ def _validate_all(data: BookingInput) -> None:
         raise InvalidBooking("请阅读并勾选同意，我们才能保存您的联系方式并回电。", "consent")
 
 
-def _call_case_hook(name: str, *args) -> None:
-    """Call ``app.hotline.cases.<name>(*args)`` when case management is installed."""
-    if importlib.util.find_spec("app.hotline.cases") is None:
-        return
-    from app.hotline import cases
-
-    hook = getattr(cases, name, None)
-    if hook is not None:
-        hook(*args)
-
-
 def _with_sqlite_retry(work):
     """Run ``work()``; on SQLite 'database is locked' roll back and retry a few times."""
     for attempt in range(5):
@@ -185,7 +173,9 @@ def book_slot(data: BookingInput, form_token: str | None = None, now: datetime |
             if "active_phone_hash" in detail:
                 raise AlreadyBooked() from None
             raise
-        _call_case_hook("open_case_for_booking", booking, urgent)
+        from app.hotline.cases import open_case_for_booking  # case management (same transaction)
+
+        open_case_for_booking(booking, urgent)
         db.session.commit()
         return booking
 
@@ -220,7 +210,9 @@ def cancel_booking(reference: str, phone: str, now: datetime | None = None) -> B
     if not booking.can_change(now):
         raise BookingLocked()
     booking.cancel()
-    _call_case_hook("on_booking_cancelled", booking)
+    from app.hotline.cases import on_booking_cancelled
+
+    on_booking_cancelled(booking)
     db.session.commit()
     log.info("hotline: booking %s cancelled by resident", booking.id)
     return booking
@@ -253,7 +245,9 @@ def reschedule_booking(reference: str, phone: str, slot_id: int, now: datetime |
         except BookingStateError as exc:
             db.session.rollback()
             raise BookingLocked(exc.message) from None
-        _call_case_hook("on_booking_rescheduled", target, old_slot)
+        from app.hotline.cases import on_booking_rescheduled
+
+        on_booking_rescheduled(target, old_slot)
         db.session.commit()
         return target
 

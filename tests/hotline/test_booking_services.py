@@ -268,3 +268,17 @@ def test_available_slots_only_lists_bookable(app):
     assert [s.id for s in slots.available_slots(day, "phone")] == [free.id]
     assert (day, 1) in slots.available_days("phone")
     assert isinstance(db.session.get(Slot, full.id), Slot)
+
+
+def test_booking_opens_a_case_in_the_same_transaction(app):
+    """Every booking opens a case; an urgent description makes it 紧急; a failed booking opens none."""
+    from app.hotline.case_models import PRIORITY_URGENT, Case
+
+    calm = book(create_slot(at=time(9)))
+    urgent = book(create_slot(at=time(10)), phone="13912345678", description="他威胁要打我")
+    cases = {c.booking_id: c for c in db.session.scalars(select(Case))}
+    assert set(cases) == {calm.id, urgent.id}
+    assert cases[urgent.id].priority == PRIORITY_URGENT and cases[calm.id].priority != PRIORITY_URGENT
+    with pytest.raises(services.SlotFull):
+        book(db.session.get(Slot, calm.slot_id), phone="13700000000")
+    assert db.session.scalar(select(db.func.count()).select_from(Case)) == 2
