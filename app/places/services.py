@@ -207,6 +207,14 @@ def _text(data: dict, key: str, limit: int | None = None) -> str:
 
 def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
     """Copy ``data`` (snapshot-shaped: reference values by name) onto ``place``; raises InvalidPlace."""
+    _apply_scalars(place, data, matcher)
+    _replace_aliases(place, _clean_aliases(data, place.name))
+    _replace_sources(place, _clean_sources(data))
+    place.themes = _clean_themes(data, matcher)
+
+
+def _apply_scalars(place: PlaceName, data: dict[str, Any], matcher) -> None:
+    """Validate and copy the column values of ``data`` (not aliases, sources, themes) onto ``place``."""
     code = _text(data, "code").upper()
     name = _text(data, "name")
     if not code:
@@ -239,13 +247,7 @@ def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
 
     place.code = code
     place.name = name
-    typed = _text(data, "pinyin", 300)
-    if typed:
-        place.pinyin, place.pinyin_plain = typed, plain_from_tone(typed)
-    else:
-        pairs = syllables(name)  # one pypinyin pass for both forms (imports call this per row)
-        place.pinyin = " ".join(tone for tone, _ in pairs)
-        place.pinyin_plain = "".join(plain for _, plain in pairs).lower()
+    place.pinyin, place.pinyin_plain = _pinyin_pair(data, name)
     place.category = category
     place.town = town
     place.village = _text(data, "village", 100)
@@ -262,6 +264,8 @@ def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
     if data.get("events") is not None:
         place.events = [str(e).strip() for e in data["events"] if str(e).strip()]
 
+
+def _clean_aliases(data: dict, name: str) -> list[tuple[str, str]]:
     aliases, seen = [], set()
     for item in data.get("aliases") or []:
         alias_name = str(item.get("name") or "").strip()[:100]
@@ -269,7 +273,10 @@ def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
         if alias_name and (alias_name, kind) not in seen and alias_name != name:
             seen.add((alias_name, kind))
             aliases.append((alias_name, kind))
-    _replace_aliases(place, aliases)
+    return aliases
+
+
+def _clean_sources(data: dict) -> list[tuple[str, str, str]]:
     sources = []
     for item in data.get("sources") or []:
         citation = str(item.get("citation") or "").strip()[:500]
@@ -277,14 +284,26 @@ def _apply(place: PlaceName, data: dict[str, Any], matcher) -> None:
             sources.append(
                 (citation, str(item.get("url") or "").strip()[:500], str(item.get("note") or "").strip())
             )
-    _replace_sources(place, sources)
-    themes = []
+    return sources
+
+
+def _clean_themes(data: dict, matcher) -> list[Theme]:
+    themes: list[Theme] = []
     for theme_name in data.get("themes") or []:
         if str(theme_name).strip():
             theme = ensure_theme(str(theme_name).strip()[:60], matcher)
             if theme not in themes:
                 themes.append(theme)
-    place.themes = themes
+    return themes
+
+
+def _pinyin_pair(data: dict, name: str) -> tuple[str, str]:
+    """(tone-marked, plain) pinyin: the typed pinyin if any, else generated in one pypinyin pass."""
+    typed = _text(data, "pinyin", 300)
+    if typed:
+        return typed, plain_from_tone(typed)
+    pairs = syllables(name)
+    return " ".join(tone for tone, _ in pairs), "".join(plain for _, plain in pairs).lower()
 
 
 def _replace_aliases(place: PlaceName, wanted: list[tuple[str, str]]) -> None:
@@ -520,15 +539,14 @@ def import_rows(report, *, publish: bool = False, user=None) -> None:
         for name in report.new_themes:
             ensure_theme(name, matcher)
         note = "导入并发布" if publish else "导入"
-        for index, row in enumerate(report.rows, start=1):
-            place = existing.get(row.data["code"])
-            was_public = place is not None and place.is_public
-            if place is None:
-                report.created += 1
-                place = PlaceName(status="draft", author=author, persons=[], events=[])
-                db.session.add(place)
-            else:
-                report.updated += 1
+        new_rows = [row for row in report.rows if row.data["code"] not in existing]
+        _bulk_create(new_rows, matcher, author, publish, note)
+        report.created = len(new_rows)
+        report.published += len(new_rows) if publish else 0
+        for index, row in enumerate(r for r in report.rows if r.data["code"] in existing):
+            place = existing[row.data["code"]]
+            was_public = place.is_public
+            report.updated += 1
             _apply(place, row.data, matcher)
             if publish and not place.is_public:
                 place.publish_directly()
@@ -539,7 +557,7 @@ def import_rows(report, *, publish: bool = False, user=None) -> None:
             _revision(place, author, note)
             if was_public or place.is_public:
                 _schedule(place.code)
-            if index % 500 == 0:
+            if index % 500 == 499:
                 db.session.flush()
         db.session.commit()
     except Exception:
@@ -547,3 +565,115 @@ def import_rows(report, *, publish: bool = False, user=None) -> None:
         report.created = report.updated = report.published = 0
         raise
     report.done = True
+
+
+def _bulk_create(rows, matcher, author, publish: bool, note: str) -> None:
+    """Insert new entries with their aliases, sources, themes and first revision in a few statements.
+
+    The ORM unit of work costs ~1 ms per object here; 20,000 new rows would take most of a minute. The
+    values are validated exactly as in ``_apply`` and the revision snapshot has PlaceName.snapshot()'s
+    shape (a test compares the two).
+    """
+    from sqlalchemy import insert
+
+    from app.accounts.models import utcnow
+    from app.places.models import place_themes
+
+    if not rows:
+        return
+    now = utcnow()
+    status = "published" if publish else "draft"
+    author_id = author.id if author is not None else None
+    prepared = []
+    for row in rows:
+        probe = PlaceName(persons=[], events=[])
+        _apply_scalars(probe, row.data, matcher)
+        aliases = _clean_aliases(row.data, probe.name)
+        sources = _clean_sources(row.data)
+        themes = sorted(_clean_themes(row.data, matcher), key=lambda t: (t.position, t.name))
+        prepared.append((probe, aliases, sources, themes))
+    ids: dict[str, int] = {}
+    values = [
+        {
+            "code": p.code,
+            "name": p.name,
+            "pinyin": p.pinyin,
+            "pinyin_plain": p.pinyin_plain,
+            "category_id": p.category.id,
+            "town_id": p.town.id if p.town else None,
+            "village": p.village,
+            "address": p.address,
+            "longitude": p.longitude,
+            "latitude": p.latitude,
+            "era_id": p.era.id if p.era else None,
+            "origin": p.origin,
+            "history": p.history,
+            "story": p.story,
+            "persons": p.persons,
+            "events": p.events,
+            "protection_level_id": p.protection_level.id if p.protection_level else None,
+            "status": status,
+            "author_id": author_id,
+            "reviewer_id": author_id if publish else None,
+            "review_comment": "",
+            "created_at": now,
+            "updated_at": now,
+            "published_at": now if publish else None,
+        }
+        for p, _a, _s, _t in prepared
+    ]
+    for start in range(0, len(values), 1000):
+        result = db.session.execute(
+            insert(PlaceName).returning(PlaceName.id, PlaceName.code), values[start : start + 1000]
+        )
+        ids.update({code: ident for ident, code in result})
+    alias_rows, source_rows, theme_rows, revision_rows = [], [], [], []
+    for probe, aliases, sources, themes in prepared:
+        place_id = ids[probe.code]
+        alias_rows += [
+            {"place_id": place_id, "name": n, "kind": k, "position": i} for i, (n, k) in enumerate(aliases)
+        ]
+        source_rows += [
+            {"place_id": place_id, "citation": c, "url": u, "note": n, "position": i}
+            for i, (c, u, n) in enumerate(sources)
+        ]
+        theme_rows += [{"place_id": place_id, "theme_id": t.id} for t in themes]
+        snapshot = {
+            "code": probe.code,
+            "name": probe.name,
+            "pinyin": probe.pinyin,
+            "pinyin_plain": probe.pinyin_plain,
+            "category": probe.category.name,
+            "town": probe.town.name if probe.town else None,
+            "village": probe.village or "",
+            "address": probe.address or "",
+            "longitude": probe.longitude,
+            "latitude": probe.latitude,
+            "era": probe.era.name if probe.era else None,
+            "origin": probe.origin or "",
+            "history": probe.history or "",
+            "story": probe.story or "",
+            "persons": list(probe.persons or []),
+            "events": list(probe.events or []),
+            "protection_level": probe.protection_level.name if probe.protection_level else None,
+            "aliases": [{"name": n, "kind": k} for n, k in aliases],
+            "sources": [{"citation": c, "url": u, "note": n} for c, u, n in sources],
+            "themes": [t.name for t in themes],
+            "status": status,
+        }
+        revision_rows.append(
+            {
+                "place_id": place_id,
+                "snapshot": snapshot,
+                "author_id": author_id,
+                "created_at": now,
+                "note": note,
+            }
+        )
+        if publish:
+            _schedule(probe.code)
+    for model, batch in ((PlaceAlias, alias_rows), (Source, source_rows), (PlaceRevision, revision_rows)):
+        for start in range(0, len(batch), 2000):
+            db.session.execute(insert(model), batch[start : start + 2000])
+    for start in range(0, len(theme_rows), 2000):
+        db.session.execute(place_themes.insert(), theme_rows[start : start + 2000])

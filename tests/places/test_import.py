@@ -161,19 +161,17 @@ def test_errors_mean_nothing_is_written(app):
 
 
 def test_failure_during_write_rolls_back(app, monkeypatch):
-    """If writing fails halfway, the whole import is rolled back."""
+    """If writing fails after some rows were inserted, the whole import is rolled back."""
     calls = {"n": 0}
-    original = services._revision
 
-    def failing(place, user, note):
+    def failing(code):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(place, user, note)
 
-    monkeypatch.setattr(services, "_revision", failing)
+    monkeypatch.setattr(services, "_schedule", failing)
     with pytest.raises(RuntimeError):
-        importer.run(csv_bytes(*GOOD), "places.csv")
+        importer.run(csv_bytes(*GOOD), "places.csv", publish=True)
     assert db.session.query(PlaceName).count() == 0
 
 
@@ -257,3 +255,16 @@ def test_cli_dry_run_and_import(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "新建 2 条" in result.output
     assert services.get_place("ZQ-0101").status == "published"
+
+
+def test_bulk_created_entries_match_the_orm_snapshot(app, make_user):
+    """Entries created by the bulk path read back exactly like their first revision's snapshot."""
+    user = make_user(roles=("archivist",))
+    importer.run(csv_bytes(*GOOD), "places.csv", publish=True, user=user)
+    db.session.expire_all()
+    for code in ("ZQ-0101", "ZQ-0102"):
+        place = services.get_place(code)
+        assert len(place.revisions) == 1
+        assert place.revisions[0].snapshot == place.snapshot()
+        assert place.revisions[0].author_id == user.id and place.reviewer_id == user.id
+        assert place.status == "published" and place.published_at is not None
