@@ -19,11 +19,16 @@ class LoginForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("当前密码", validators=[DataRequired(REQUIRED), Length(max=128)])
+    current_password = PasswordField(
+        "当前密码", validators=[DataRequired(REQUIRED), Length(max=128, message="密码不能超过 128 个字符。")]
+    )
     new_password = PasswordField(
         "新密码", validators=[DataRequired(REQUIRED), Length(max=128, message="密码不能超过 128 个字符。")]
     )
-    confirm_password = PasswordField("再次输入新密码", validators=[DataRequired(REQUIRED), Length(max=128)])
+    confirm_password = PasswordField(
+        "再次输入新密码",
+        validators=[DataRequired(REQUIRED), Length(max=128, message="密码不能超过 128 个字符。")],
+    )
 
     def validate_confirm_password(self, field):
         if field.data != self.new_password.data:

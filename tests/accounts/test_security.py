@@ -229,3 +229,17 @@ def test_htmx_login_redirect_returns_to_current_page(client):
         "/console/users/5/edit", headers={"HX-Request": "true", "HX-Current-URL": "http://evil.example/x"}
     )
     assert foreign.headers["HX-Redirect"] == "/login?next=/console/users/5/edit"
+
+
+def test_password_form_overlong_and_empty_fields(client, login_as):
+    """Over-long or empty password fields give Chinese errors (422), never English or 500."""
+    login_as("editor", password=PASSWORD)
+    long = client.post(
+        "/account/password",
+        data={"current_password": "x" * 300, "new_password": "y" * 300, "confirm_password": "y" * 300},
+    )
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422 and "密码不能超过 128 个字符" in html
+    assert "Field cannot be longer" not in html
+    empty = client.post("/account/password", data={})
+    assert empty.status_code == 422 and "请填写此项" in empty.get_data(as_text=True)
