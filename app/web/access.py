@@ -4,9 +4,10 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, make_response, redirect, request, url_for
 from flask_login import current_user
 
+from app.web.render import wants_fragment
 from app.web.urls import safe_next
 
 ROLES = {
@@ -48,7 +49,12 @@ def login_required(view: Callable) -> Callable:
             "accounts.change_password",
             "accounts.logout",
         }:
-            return redirect(url_for("accounts.change_password"))
+            target = url_for("accounts.change_password")
+            if wants_fragment():  # a fragment swap must not receive a whole page: let htmx navigate
+                response = make_response("", 200)
+                response.headers["HX-Redirect"] = target
+                return response
+            return redirect(target)
         return view(*args, **kwargs)
 
     wrapped.staff_roles = getattr(view, "staff_roles", ())  # type: ignore[attr-defined]

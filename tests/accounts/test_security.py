@@ -243,3 +243,13 @@ def test_password_form_overlong_and_empty_fields(client, login_as):
     assert "Field cannot be longer" not in html
     empty = client.post("/account/password", data={})
     assert empty.status_code == 422 and "请填写此项" in empty.get_data(as_text=True)
+
+
+def test_forced_password_change_for_htmx_fragment(client, make_user):
+    """With a one-time password, an htmx fragment request is sent to the password page via HX-Redirect."""
+    user = make_user(roles=("admin",), username="wang", password=PASSWORD)
+    temporary = services.reset_password(user)
+    _login(client, password=temporary)
+    response = client.get("/console/users/", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/account/password"
+    assert response.get_data() == b""
