@@ -61,3 +61,18 @@ def test_missing_csrf_token_is_400(client):
     response = client.post("/prefs/elder", data={}, csrf=False)
     assert response.status_code == 400
     assert "安全校验" in response.get_data(as_text=True)
+
+
+def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(app):
+    """Every SQLite connection runs in WAL mode with a busy timeout and enforced foreign keys."""
+    import pytest
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite-only pragmas (this run uses PostgreSQL)")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
