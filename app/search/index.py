@@ -342,12 +342,10 @@ class IndexStore:
             self.forget_searcher()
             raise IndexUnavailable("no search index")
         cached = getattr(self._tls, "cached", None)
-        if cached and cached[0] == live:
-            searcher = cached[1]
-            if not searcher.up_to_date():
-                searcher = searcher.refresh()
-                self._tls.cached = (live, searcher)
-            return searcher
+        if cached and cached[0] == live and cached[1].up_to_date():
+            return cached[1]
+        # Changed: open a new searcher. Not Searcher.refresh(): it reuses segment readers by segment id
+        # and so misses deletions committed into an existing segment (an unpublished entry stays findable).
         self.forget_searcher()
         searcher = self.open().searcher()
         self._tls.cached = (live, searcher)

@@ -81,3 +81,19 @@ def test_one_searcher_per_thread_refreshed_only_when_the_index_changed(provider)
     db.session.commit()
     assert search("锦屏山").total == 1
     assert store.searcher() is not first
+
+
+def test_deletion_is_seen_by_a_thread_that_searched_before(provider):
+    """A delete-only commit (no new segment) is visible at once: the searcher is reopened, not refreshed.
+
+    whoosh's Searcher.refresh() reuses segment readers by id and misses deletions in an existing segment.
+    """
+    provider.add(place("A", "三德范村"), place("B", "锦屏山纪念地"))
+    provider.reindex()
+    assert search("锦屏山").total == 1
+    db.session.execute(text("SELECT 1"))
+    provider.remove("place", "B")
+    schedule("place", "B")
+    db.session.commit()
+    assert search("锦屏山").total == 0
+    assert search("").total == 1
