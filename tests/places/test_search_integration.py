@@ -49,11 +49,6 @@ def test_published_place_is_findable(sample, query):
     assert sample.code in _codes(query)
 
 
-@pytest.mark.xfail(
-    reason="app/search keeps a per-thread whoosh searcher whose refresh() misses deletions, so an archived "
-    "entry stays findable in a thread that searched before (reported to the search owner)",
-    strict=False,
-)
 def test_publish_makes_findable_and_archive_removes(app):
     """A draft is not in the index; publishing adds it; archiving removes it again."""
     place = make_place("卧牛山战斗遗址", status="draft")

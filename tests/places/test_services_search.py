@@ -2,7 +2,6 @@
 
 import threading
 
-import pytest
 from archivist_helpers import make_place, place_data, publish
 
 from app.places import services
@@ -41,11 +40,6 @@ def test_publish_edit_archive_follow_the_index(app, make_user):
     assert "ZQ-9101" not in _codes_in_new_thread(app, "鹅庄")
 
 
-@pytest.mark.xfail(
-    reason="whoosh Searcher.refresh() reuses segment readers and misses new deletions; "
-    "app/search/index.py refreshes its cached per-thread searcher that way (reported to search owner)",
-    strict=False,
-)
 def test_archive_is_gone_for_a_thread_that_searched_before(app, make_user):
     """A thread that already searched no longer finds an entry after it is archived."""
     author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
