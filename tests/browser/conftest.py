@@ -89,12 +89,32 @@ def browser():
     manager.stop()
 
 
+def _buffered(wsgi_app):
+    """Read each response fully and close it at once.
+
+    When the browser drops a connection (a page navigates away while print.css is still loading), the
+    dev server may never close a streamed file; with ``filterwarnings = error`` the ResourceWarning
+    would then fail some unrelated test. Buffering makes every response close in the server thread.
+    """
+
+    def app(environ, start_response):
+        result = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    return app
+
+
 class LiveServer:
     """A werkzeug server running the app in a daemon thread on a free port."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
         self.port = self.server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="live-server", daemon=True)
