@@ -3,7 +3,6 @@
 Runs on whichever database the suite uses (SQLite by default, PostgreSQL with TEST_DATABASE_URL).
 """
 
-import multiprocessing
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from app.config import TestConfig
 from app.extensions import db
 from app.hotline.models import Booking, Slot
 from tests.hotline.booking_factory import book, concurrent_booking_worker, create_slot
+from tests.processes import process_context
 
 WORKERS = 50
 
@@ -42,9 +42,7 @@ def test_fifty_processes_race_for_the_last_place(app):
     db.session.remove()
     db.engine.dispose()  # no pooled connection may be inherited by the children
 
-    # fork: children start in milliseconds (spawn re-imports everything: minutes on a busy 2-core box).
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
+    ctx = process_context()  # forkserver: fast like fork, but no inherited SQLite state
     ready, results, start = ctx.Queue(), ctx.Queue(), ctx.Event()
     phones = [f"135{n:08d}" for n in range(WORKERS)]
     config = _child_config(app)

@@ -1,12 +1,11 @@
 """Case numbers stay unique and gap-free when several processes open cases at the same time."""
 
-import multiprocessing
-
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.hotline.case_models import Case
+from tests.processes import process_context
 
 WORKERS = 4
 PER_WORKER = 8
@@ -35,7 +34,7 @@ def test_concurrent_case_numbers_are_unique(app, make_user):
     config = {k: v for k, v in app.config.items() if k.isupper()}
     config = {k: v for k, v in config.items() if isinstance(v, (str, int, float, bool, type(None), list))}
     db.session.commit()
-    context = multiprocessing.get_context("fork")
+    context = process_context()  # forkserver: fast like fork, but no inherited SQLite state
     start = context.Event()
     processes = [
         context.Process(target=_open_cases, args=(config, user.id, PER_WORKER, start)) for _ in range(WORKERS)
