@@ -93,6 +93,28 @@ class IndexView:
             self._tf[key] = found
         return found
 
+    def terms(self, field: str) -> list[str]:
+        """Every term of ``field`` (names for did-you-mean), read once per searcher."""
+        key = ("terms", field)
+        values = self._cols.get(key)
+        if values is None:
+            values = self._cols[key] = [t.decode("utf-8") for t in self.reader.lexicon(field)]
+        return values
+
+    def names_with_chars(self, chars: str) -> list[str]:
+        """Names (and aliases) sharing at least one character with ``chars``: did-you-mean candidates."""
+        index = self._cols.get("name-chars")
+        if index is None:
+            index = {}
+            for name in self.terms("names"):
+                for ch in set(name):
+                    index.setdefault(ch, []).append(name)
+            self._cols["name-chars"] = index
+        found: dict[str, None] = {}
+        for ch in dict.fromkeys(chars):
+            found.update(dict.fromkeys(index.get(ch, ())))
+        return list(found)
+
     def column(self, field: str) -> list:
         values = self._cols.get(field)
         if values is None:
@@ -123,14 +145,18 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, frozenset]:
         return out
     if len(group) == 1:
         return _word_fields(view, seg)
+    if all(w.isalpha() for w in group):
+        # "wang jia yu" is usually one name typed with spaces: try it joined first; the per-word
+        # prefix expansions (every pinyin suffix starting with "jia"…) are the expensive part.
+        joined = "".join(group)
+        out = {f: view.prefix_ids(f, joined) for f in PINYIN_BOOSTS}
+        out.update({f: view.prefix_ids(f, joined) for f in INITIAL_BOOSTS})
+        if any(out.values()):
+            return out
     per_word = [_word_fields(view, w) for w in group]
     every = [frozenset().union(*fields.values()) for fields in per_word]
     both = frozenset.intersection(*every)
     out = {f: frozenset().union(*(fw.get(f, frozenset()) for fw in per_word)) & both for f in per_word[0]}
-    if all(w.isalpha() for w in group):
-        joined = "".join(group)
-        for f in PINYIN_BOOSTS:
-            out[f] = out.get(f, frozenset()) | view.prefix_ids(f, joined)
     return out
 
 

@@ -182,12 +182,11 @@ def _suggest_from_index(searcher, groups) -> str | None:
     cjk = "".join(seg for g in groups for seg in g if is_cjk(seg[0]))
     latin = "".join(seg for g in groups for seg in g if not is_cjk(seg[0]) and seg.isalpha())
     if cjk:
-        names = [t.decode("utf-8") for t in searcher.lexicon("names")]
+        names = ev.IndexView.for_searcher(searcher).names_with_chars(cjk)
         return _best_cjk_name(names, cjk)
     if len(latin) >= 3:
         heads: dict[str, str] = {}
-        for raw in searcher.lexicon("py"):
-            term = raw.decode("utf-8")
+        for term in ev.IndexView.for_searcher(searcher).terms("py"):
             heads.setdefault(term[: len(latin) + 1], term)
         close = difflib.get_close_matches(latin, list(heads), n=1, cutoff=0.75)
         if close:
