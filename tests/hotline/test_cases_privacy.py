@@ -8,6 +8,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.hotline import cases
 from tests.hotline.cases_factory import make_booking_case, phone_in
+from tests.processes import read_bytes_elsewhere
 
 CANARY = "CANARY-qz81-金丝雀暗号"
 CANARY_PHONE = "13987654321"
@@ -16,7 +17,7 @@ CANARY_PHONE = "13987654321"
 def _database_bytes(app) -> bytes:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     path = Path(url.removeprefix("sqlite:///"))
-    blobs = [p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists()]
+    blobs = [read_bytes_elsewhere(p) for p in (path, Path(f"{path}-wal")) if p.exists()]
     return b"".join(blobs)
 
 
