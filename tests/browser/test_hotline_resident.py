@@ -174,6 +174,11 @@ def test_danger_words_show_emergency_numbers_at_once(page, app):
     page.locator(f"label[for='slot-{slot.id}']").click()
     _continue(page)
     page.wait_for_url("**/hotline/book/details")
+    # The URL can change before htmx has processed the new page's attributes: wait for it.
+    page.wait_for_function(
+        "() => { const t = document.querySelector('textarea[hx-post]');"
+        " return !!(t && t['htmx-internal-data'] && t['htmx-internal-data'].initHash); }"
+    )
     page.get_by_label("想先说说情况吗（可以不填）").fill("他喝了酒就打我")
     box = page.locator("#triage .urgent-box")
     box.wait_for()
