@@ -43,14 +43,19 @@ def authenticate(username: str, password: str) -> User:
     """Check credentials, counting failures and locking the account after too many."""
     user = find_user(username)
     generic = LoginFailed("用户名或密码不正确。")
+    locked = AccountLocked(
+        f"登录失败次数过多，账号已暂时锁定，请 {current_app.config['LOGIN_LOCKOUT_MINUTES']} 分钟后再试，"
+        "或联系系统管理员。"
+    )
     if user is None:
         dummy_verify(password)
+        # Unknown names "lock" after the same number of failures, so the lockout message does not
+        # reveal which usernames exist.
+        if not _count_unknown_failure(username):
+            raise locked
         raise generic
     if user.is_locked():
-        raise AccountLocked(
-            f"登录失败次数过多，账号已暂时锁定，请 {current_app.config['LOGIN_LOCKOUT_MINUTES']} 分钟后再试，"
-            "或联系系统管理员。"
-        )
+        raise locked
     if not user.check_password(password) or not user.active:
         user.failed_logins += 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
@@ -63,6 +68,24 @@ def authenticate(username: str, password: str) -> User:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def _count_unknown_failure(username: str) -> bool:
+    """Count a failed sign-in for a name that has no account; False once it would be locked."""
+    from limits import parse
+
+    from app.extensions import limiter
+
+    config = current_app.config
+    item = parse(f"{config['LOGIN_MAX_FAILURES']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes")
+    key = (username or "").strip().lower()[:40]
+    try:
+        if not limiter.limiter.test(item, "unknown-login", key):
+            return False
+        limiter.limiter.hit(item, "unknown-login", key)
+    except Exception:  # limiter disabled or its storage unreachable: fall back to the generic message
+        return True
+    return True
 
 
 def validate_password(password: str, username: str = "") -> None:

@@ -26,6 +26,17 @@ def test_account_locks_after_repeated_failures(client, make_user, app):
     assert services.find_user("wang").is_locked()
 
 
+def test_unknown_usernames_lock_the_same_way(client, make_user, app):
+    """Known and unknown usernames answer alike after repeated failures: no account enumeration."""
+    make_user(roles=("editor",), username="wang", password=PASSWORD)
+    answers = {}
+    for name in ("wang", "nobody-here"):
+        codes = [_login(client, username=name, password="wrong-password!").status_code for _ in range(5)]
+        last = _login(client, username=name, password="wrong-password!")
+        answers[name] = (codes, last.status_code, "账号已暂时锁定" in last.get_data(as_text=True))
+    assert answers["wang"] == answers["nobody-here"] == ([401] * 5, 429, True)
+
+
 def test_lockout_expires(client, make_user, app):
     """A lock ends after LOGIN_LOCKOUT_MINUTES; then the right password works again."""
     from datetime import timedelta
