@@ -28,6 +28,7 @@ def _search_args() -> dict:
         "theme": (args.get("theme") or "").strip()[:60],
         "near": (args.get("near") or "").strip()[:60],
         "sort": args.get("sort") or "",
+        "facets": "1" if args.get("facets") == "1" else "",
     }
     if params["sort"] not in queries.SORTS:
         params["sort"] = "relevance"
@@ -76,12 +77,12 @@ def run_search(
     return result, rows([hit.id for hit in result.hits]), (near, near_label, sort)
 
 
-@bp.get("/places/")
-def list_places():
-    """Search and browse published place names (fragment for live search and 加载更多)."""
-    params = _search_args()
+def _list_response(params: dict, show_facets: bool):
+    """The search page (or its htmx fragment); facet counts only when ``show_facets``."""
     more = params["page"] > 1 and wants_fragment()  # 加载更多: items only, no facet counts needed
-    result, rows, (near, near_label, sort) = run_search(params, facets=() if more else queries.FACETS)
+    result, rows, (near, near_label, sort) = run_search(
+        params, facets=queries.FACETS if show_facets and not more else ()
+    )
     distances = {}
     if near:
         for code, row in rows.items():
@@ -97,6 +98,7 @@ def list_places():
         "effective_sort": sort,
         "sorts": queries.SORTS,
         "url_with": lambda **changes: _url_with(params, base, **changes),
+        "facets_url": _url_with(params, url_for("places.facet_counts"), page=1, sort="", facets=""),
         "next_url": _url_with(params, base, page=params["page"] + 1)
         if params["page"] < result.pages
         else None,
@@ -113,6 +115,34 @@ def list_places():
         # Push the clean URL (percent-encoded, so the header stays ASCII) rather than the raw form query.
         response.headers["HX-Push-Url"] = _url_with(params, base)
     return response
+
+
+@bp.get("/places/")
+def list_places():
+    """Search and browse published place names (fragment for live search and 加载更多).
+
+    Facet counts cost a second pass over every match, so they are computed only when asked for:
+    ``facets=1`` (the no-JS link in the collapsed panel) or the panel's lazy ``/places/facets`` request.
+    """
+    params = _search_args()
+    return _list_response(params, show_facets=params["facets"] == "1")
+
+
+@bp.get("/places/facets")
+def facet_counts():
+    """Facet counts for a search: the panel body for htmx, else the search page with the panel open."""
+    params = _search_args()
+    if not wants_fragment():
+        return _list_response({**params, "facets": "1"}, show_facets=True)
+    result, _rows, _near = run_search({**params, "page": 1}, per_page=1, rows=lambda codes: {})
+    base = url_for("places.list_places")
+    return render(
+        "places/place_list.html",
+        "places/_facets.html",
+        params=params,
+        result=result,
+        url_with=lambda **changes: _url_with(params, base, **changes),
+    )
 
 
 @bp.get("/places/<code>")

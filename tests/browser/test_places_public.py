@@ -181,3 +181,24 @@ def test_near_me_uses_the_browser_location_only_when_tapped(browser, live_server
         assert "near=36.85" in pg.url
     finally:
         context.close()
+
+
+def test_facet_counts_load_when_the_panel_opens(page, places, axe_violations):
+    """The counts panel is fetched only when opened (after a live search too), in place, with no reload."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/places/facets" in r.url else None)
+    page.goto("/places/?q=三德范")
+    assert requests == [] and page.locator(".facets .count").count() == 0
+    page.locator("details.facets summary").click()
+    page.wait_for_function("() => document.querySelectorAll('.facets .count').length > 0")
+    panel = page.locator("details.facets").inner_text()
+    assert "文祖街道" in panel and "显示各项数量" not in panel
+    assert len(requests) == 1 and "/places/?q=" in page.url and "facets" not in page.url
+    assert axe_violations(page) == []
+
+    page.fill("#place-q", "埠")
+    page.wait_for_url(re.compile(r"q=%E5%9F%A0"))
+    page.wait_for_function("() => !document.querySelector('#place-results').innerText.includes('三德范村')")
+    page.locator("details.facets summary").click()
+    page.wait_for_function("() => document.querySelector('details.facets').innerText.includes('埠村街道')")
+    assert len(requests) == 2

@@ -61,11 +61,44 @@ def test_facets_with_counts_and_filters(client):
     make_place("甲地纪念碑", town="明水街道", category="纪念设施")
     make_place("乙地纪念碑", town="明水街道", category="纪念设施")
     make_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
-    html = client.get("/places/?q=纪念碑").get_data(as_text=True)
+    html = client.get("/places/?q=纪念碑&facets=1").get_data(as_text=True)
     assert '明水街道 <span class="count">2</span>' in html
     filtered = client.get("/places/?q=纪念碑&town=垛庄镇", headers=HX).get_data(as_text=True)
     assert "丙地纪念碑" in filtered or "丙地" in filtered
     assert "甲地" not in filtered
+
+
+def test_facet_counts_load_on_demand(client):
+    """The search page leaves facet counts out (a collapsed panel with a lazy hx-get and a no-JS link);
+    /places/facets answers the counts as a fragment for htmx and as the page with the panel open otherwise."""
+    make_place("甲地纪念碑", town="明水街道", category="纪念设施")
+    make_place("乙地纪念碑", town="明水街道", category="纪念设施")
+    make_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
+    for headers in ({}, HX):
+        html = client.get("/places/?q=纪念碑", headers=headers).get_data(as_text=True)
+        assert 'class="count"' not in html
+        assert (
+            'hx-get="/places/facets?q=%E7%BA%AA%E5%BF%B5%E7%A2%91"' in html
+            and 'hx-trigger="toggle once"' in html
+        )
+        assert 'href="/places/?q=%E7%BA%AA%E5%BF%B5%E7%A2%91&amp;facets=1#facets">显示各项数量</a>' in html
+    fragment = client.get("/places/facets?q=纪念碑&town=明水街道", headers=HX)
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and "place-item" not in body
+    assert '明水街道 <span class="count">2</span>' in body and "aria-current" in body
+    assert "垛庄镇" not in body  # counts follow the active filter
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+    page = client.get("/places/facets?q=纪念碑").get_data(as_text=True)
+    assert "<html" in page and 'id="facets" open' in page and "place-item" in page
+    assert (
+        '垛庄镇 <span class="count">1</span>' in page
+        and "hx-trigger" not in page.split('id="facets"')[1][:40]
+    )
+    # With the counts shown, filter links keep them shown; the search form itself does not carry them.
+    assert "town=%E5%9E%9B%E5%BA%84%E9%95%87&amp;facets=1" in page
+    opened = client.get("/places/?q=纪念碑&facets=1", headers=HX).get_data(as_text=True)
+    assert '明水街道 <span class="count">2</span>' in opened and 'id="facets" open' in opened
+    assert client.get("/places/?q=不存在的地名xyz").get_data(as_text=True).count('id="facets"') == 0
 
 
 def test_sort_by_name_and_by_distance_from_a_town(client):
