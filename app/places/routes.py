@@ -53,9 +53,7 @@ def _url_with(params: dict, base: str | None = None, **changes) -> str:
     return f"{base}?{query}" if query else base
 
 
-def run_search(
-    params: dict, per_page: int = queries.PER_PAGE, rows=queries.list_rows_by_codes, facets=queries.FACETS
-):
+def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=None, facets=queries.FACETS):
     """Search published places through the search package; returns (result, rows by code, near)."""
     from app.search import search
 
@@ -74,7 +72,9 @@ def run_search(
         near=near,
         facets=facets,
     )
-    return result, rows([hit.id for hit in result.hits]), (near, near_label, sort)
+    # Default: the result-line rows (tone pinyin, coordinates), from the per-process cache when valid.
+    found = queries.list_rows_for_hits(result.hits) if rows is None else rows([hit.id for hit in result.hits])
+    return result, found, (near, near_label, sort)
 
 
 def _list_response(params: dict, show_facets: bool):

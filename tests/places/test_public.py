@@ -101,6 +101,24 @@ def test_facet_counts_load_on_demand(client):
     assert client.get("/places/?q=不存在的地名xyz").get_data(as_text=True).count('id="facets"') == 0
 
 
+def test_result_lines_follow_renames_and_moves_at_once(app, client):
+    """The per-process cache of result-line rows never shows an old pinyin or distance after an edit."""
+    from app.extensions import db
+    from app.places import pinyin
+    from app.places.search_docs import schedule_code
+
+    place = make_place("长岭村", town="文祖街道", latitude=36.60, longitude=117.40)
+    first = client.get("/places/?q=长岭", headers=HX).get_data(as_text=True)
+    assert "cháng lǐng cūn" in first
+    place.name = "长岭新村"
+    place.pinyin, place.pinyin_plain = pinyin.tone_pinyin("长岭新村"), pinyin.plain_pinyin("长岭新村")
+    place.latitude = 36.70
+    schedule_code(place.code)
+    db.session.commit()
+    html = client.get("/places/?q=长岭&near=36.70,117.40", headers=HX).get_data(as_text=True)
+    assert "cháng lǐng xīn cūn" in html and "约 0.0 公里" in html
+
+
 def test_sort_by_name_and_by_distance_from_a_town(client):
     """sort=name orders by pinyin; near=<镇街> sorts by distance from the 镇街 centre and shows km."""
     make_place("八一纪念亭", town="黄河街道", latitude=37.02, longitude=117.47)
