@@ -74,11 +74,7 @@ def api_list_places():
     if page < 1 or page > 500:
         abort(400)
     params = {
-        "q": (args.get("q") or "").strip()[:100],
-        "town": (args.get("town") or "").strip()[:40],
-        "category": (args.get("category") or "").strip()[:40],
-        "era": (args.get("era") or "").strip()[:40],
-        "theme": (args.get("theme") or "").strip()[:60],
+        **queries.clean_filters(args),
         "near": "",
         "sort": "relevance",
         "page": page,

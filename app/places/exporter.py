@@ -126,32 +126,13 @@ def to_xlsx(places: Iterable[PlaceName]) -> bytes:
 
 
 def as_dict(place: PlaceName) -> dict:
-    """A full JSON object for one entry (staff export)."""
-    return {
-        "code": place.code,
-        "name": place.name,
-        "pinyin": place.pinyin,
-        "category": place.category.name if place.category else None,
-        "town": place.town.name if place.town else None,
-        "village": place.village or "",
-        "address": place.address or "",
-        "longitude": place.longitude,
-        "latitude": place.latitude,
-        "era": place.era.name if place.era else None,
-        "protection_level": place.protection_level.name if place.protection_level else None,
-        "origin": place.origin or "",
-        "history": place.history or "",
-        "story": place.story or "",
-        "persons": list(place.persons or []),
-        "events": list(place.events or []),
-        "aliases": [{"name": a.name, "kind": a.kind} for a in place.aliases],
-        "sources": [{"citation": s.citation, "url": s.url, "note": s.note} for s in place.sources],
-        "themes": [t.name for t in place.themes],
-        "photos": [{"file": p.filename, "caption": p.caption, "credit": p.credit} for p in place.photos],
-        "status": place.status,
-        "updated_at": place.updated_at.isoformat(timespec="seconds") if place.updated_at else None,
-        "published_at": place.published_at.isoformat(timespec="seconds") if place.published_at else None,
-    }
+    """A full JSON object for one entry (staff export): the revision snapshot plus photos and dates."""
+    data = place.snapshot()
+    data.pop("pinyin_plain")  # derived from the name; the import regenerates it
+    data["photos"] = [{"file": p.filename, "caption": p.caption, "credit": p.credit} for p in place.photos]
+    data["updated_at"] = place.updated_at.isoformat(timespec="seconds") if place.updated_at else None
+    data["published_at"] = place.published_at.isoformat(timespec="seconds") if place.published_at else None
+    return data
 
 
 def to_json(places: Iterable[PlaceName]) -> bytes:

@@ -347,3 +347,12 @@ def parse_near(value: str | None) -> tuple[tuple[float, float] | None, str]:
         return None, ""
     point = town_centre(value)
     return (point, value) if point else (None, "")
+
+
+# Query-string filters shared by the search page and the API, with the longest value each may have.
+FILTER_LIMITS = {"q": 100, "town": 40, "category": 40, "era": 40, "theme": 60}
+
+
+def clean_filters(args) -> dict:
+    """The search text and facet filters from a query string, stripped and cut to sane lengths."""
+    return {key: (args.get(key) or "").strip()[:limit] for key, limit in FILTER_LIMITS.items()}

@@ -21,11 +21,7 @@ def _search_args() -> dict:
     """The search parameters from the query string, cleaned (unknown sort → relevance)."""
     args = request.args
     params = {
-        "q": (args.get("q") or "").strip()[:100],
-        "town": (args.get("town") or "").strip()[:40],
-        "category": (args.get("category") or "").strip()[:40],
-        "era": (args.get("era") or "").strip()[:40],
-        "theme": (args.get("theme") or "").strip()[:60],
+        **queries.clean_filters(args),
         "near": (args.get("near") or "").strip()[:60],
         "sort": args.get("sort") or "",
         "facets": "1" if args.get("facets") == "1" else "",
