@@ -186,7 +186,6 @@ def materialize_slots(days: int | None = None, today: date | None = None) -> Slo
             if spec is None:
                 if slot.start_at <= now:
                     continue
-                referenced = db.session.scalar(select(exists().where(Booking.slot_id == slot.id)))
                 if slot.booked > 0:
                     report.kept_booked += 1
                     report.warnings.append(
@@ -195,7 +194,8 @@ def materialize_slots(days: int | None = None, today: date | None = None) -> Slo
                     )
                     if slot.capacity != slot.booked:
                         slot.capacity = slot.booked
-                elif referenced:
+                elif db.session.scalar(select(exists().where(Booking.slot_id == slot.id))):
+                    # only queried for unbooked slots: a slot with bookings is always kept
                     if slot.capacity:
                         slot.capacity = 0  # keep history rows valid, but no longer bookable
                         report.removed += 1
