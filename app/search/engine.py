@@ -111,16 +111,21 @@ def _write(st: SearchState, items: set[tuple[str, str]]) -> int:
     ix = st.store.open()
     docs = load_documents(st, items)
     writer = ix.writer(timeout=10.0, delay=0.05)
+    _fill_and_commit(writer, docs, delete_uids=(f"{kind}:{ident}" for kind, ident in items))
+    return len(docs)
+
+
+def _fill_and_commit(writer, docs: Iterable[SearchDocument], delete_uids: Iterable[str] = ()) -> None:
+    """Delete ``delete_uids``, add ``docs`` and commit; cancel the writer if anything fails."""
     try:
-        for kind, ident in items:
-            writer.delete_by_term("uid", f"{kind}:{ident}")
+        for uid in delete_uids:
+            writer.delete_by_term("uid", uid)
         for doc in docs:
             writer.add_document(**doc_fields(doc))
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return len(docs)
 
 
 def apply_updates(app: Flask, items: Iterable[tuple[str, str]]) -> None:
@@ -185,13 +190,7 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None
         docs = all_documents(st)
         path, ix = st.store.new_generation()
         writer = ix.writer(procs=procs, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
-        try:
-            for doc in docs:
-                writer.add_document(**doc_fields(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        _fill_and_commit(writer, docs)
         st.store.swap(path)
         replayed = st.store.journal_take()
         if replayed:
