@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.places.importer import outside_bbox
 from app.places.models import (
     ALIAS_KINDS,
     PlaceAlias,
@@ -32,7 +33,6 @@ from app.places.search_docs import schedule_code
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 # Zhangqiu District, generously rounded (WGS-84); outside it is a warning, never an error.
-ZHANGQIU_BBOX = {"lat": (36.40, 37.15), "lon": (117.15, 117.80)}
 
 FIELD_LABELS = {
     "code": "编号",
@@ -116,9 +116,7 @@ def outside_zhangqiu(latitude: float | None, longitude: float | None) -> bool:
     """True when both coordinates are given and the point lies outside Zhangqiu's bounding box."""
     if latitude is None or longitude is None:
         return False
-    lat_lo, lat_hi = ZHANGQIU_BBOX["lat"]
-    lon_lo, lon_hi = ZHANGQIU_BBOX["lon"]
-    return not (lat_lo <= latitude <= lat_hi and lon_lo <= longitude <= lon_hi)
+    return outside_bbox(latitude, longitude)
 
 
 def existing_index() -> tuple[dict[str, str], dict[tuple[str | None, str], str]]:
