@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.web.time import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -20,11 +21,6 @@ def configure_hasher(params: dict | None) -> None:
     global _hasher, _DUMMY_HASH
     _hasher = PasswordHasher(**params) if params else PasswordHasher()
     _DUMMY_HASH = None
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now in UTC (stored as such in every ``*_at`` column)."""
-    return datetime.now(UTC)
 
 
 class UserRole(db.Model):

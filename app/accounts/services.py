@@ -6,9 +6,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.accounts.models import User, dummy_verify, utcnow
+from app.accounts.models import User, dummy_verify
 from app.extensions import db
 from app.web.access import ROLES
+from app.web.time import utcnow
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 MIN_PASSWORD = 10

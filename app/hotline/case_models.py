@@ -12,10 +12,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import User, utcnow
+from app.accounts.models import User
 from app.extensions import db
 from app.hotline.models import MODES, TOPICS, UTCDateTime
 from app.hotline.privacy import EncryptedText, mask_phone
+from app.web.time import utcnow
 
 # Status workflow: 待受理 → 跟进中 → 调解中 → 已结案 / 已转介 (a closed case can be reopened).
 NEW, FOLLOWING, MEDIATING, CLOSED, REFERRED = "待受理", "跟进中", "调解中", "已结案", "已转介"

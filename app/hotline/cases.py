@@ -10,14 +10,14 @@ Console queries live in ``cases_queries``, statistics in ``cases_stats``, the re
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.accounts.models import User, utcnow
+from app.accounts.models import User
 from app.extensions import db
 from app.hotline.case_models import (
     CALL_RESULTS,
@@ -42,6 +42,7 @@ from app.hotline.case_models import (
 )
 from app.hotline.models import LOCAL_TZ, MODES, TOPICS, TOWNS, Booking, BookingStateError, Slot
 from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
+from app.web.time import local_today, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -70,30 +71,9 @@ def init_app(app: Flask) -> None:
         ConsoleEntry("热线访问记录", "hotline.access_log", ("admin",), "谁在何时查看了哪个个案", order=23)
     )
     registry.demo.append(("31-hotline-cases", cases_demo.load))
-    app.add_template_filter(local_time, "case_time")
 
 
 # --- time helpers ---------------------------------------------------------------------------------
-
-
-def local_today() -> date:
-    """Today's date in Asia/Shanghai."""
-    return utcnow().astimezone(LOCAL_TZ).date()
-
-
-def local_time(value: datetime | date | None, fmt: str = "%m-%d %H:%M") -> str:
-    """Format a UTC instant (or a date) in Asia/Shanghai for display."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TZ).strftime(fmt)
-    return value.strftime(fmt)
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants where local ``day`` starts and ends."""
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-    return start, start + timedelta(days=1)
 
 
 # --- opening cases --------------------------------------------------------------------------------

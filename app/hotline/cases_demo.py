@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.accounts.models import User, utcnow
+from app.accounts.models import User
 from app.extensions import db
 from app.hotline import cases
 from app.hotline.case_models import (
@@ -33,6 +33,7 @@ from app.hotline.case_models import (
 )
 from app.hotline.models import LOCAL_TZ, TOPICS, TOWNS, Booking, Slot
 from app.hotline.privacy import phone_hash
+from app.web.time import utcnow
 
 log = logging.getLogger(__name__)
 

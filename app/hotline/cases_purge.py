@@ -29,10 +29,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.case_models import DONE_STATUSES, NEW, Case, CaseEvent, CaseNote, FollowUp
 from app.hotline.models import Booking, Slot
+from app.web.time import utcnow
 
 log = logging.getLogger(__name__)
 

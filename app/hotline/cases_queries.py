@@ -21,9 +21,9 @@ from app.hotline.case_models import (
     CaseError,
     FollowUp,
 )
-from app.hotline.cases import local_day_bounds, local_today
 from app.hotline.models import TOPICS, Booking, clean_reference
 from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
+from app.web.time import local_day_bounds, local_today
 
 PER_PAGE = 20
 

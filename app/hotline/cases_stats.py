@@ -15,10 +15,10 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.case_models import DONE_STATUSES, OUTCOMES, SOURCE_BOOKING, STATUSES, Case
 from app.hotline.models import LOCAL_TZ, MODES, TOPICS, Booking, Slot
+from app.web.time import utcnow
 
 SMALL = 5  # counts from 1 to SMALL-1 are suppressed
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,7 +13,6 @@ from datetime import date
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import bp, cases
 from app.hotline import cases_queries as queries
@@ -43,6 +42,7 @@ from app.hotline.cases_stats import add_months, compute_stats, default_period, s
 from app.hotline.models import TOPICS
 from app.web.access import role_required
 from app.web.render import render, wants_fragment
+from app.web.time import local_today, utcnow
 
 CASE_PAGE = "hotline/console/cases_detail.html"
 CASE_BODY = "hotline/console/_cases_body.html"
@@ -96,7 +96,7 @@ def _render_case(
         message=message,
         error=error,
         call_results=CALL_RESULTS,
-        today=cases.local_today(),
+        today=local_today(),
         now=utcnow(),
         **_case_forms(case, **overrides),
     )

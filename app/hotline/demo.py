@@ -9,6 +9,7 @@ from app.extensions import db
 from app.hotline import services, slots
 from app.hotline.models import AvailabilityRule, Booking, Slot
 from app.hotline.privacy import phone_hash
+from app.web.time import local_now
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def load() -> None:
                     )
                 )
         db.session.commit()
-    year = slots.local_now().year
+    year = local_now().year
     for y in (year, year + 1):
         try:
             slots.prefill_holidays(y)

@@ -12,9 +12,9 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.privacy import EncryptedText, mask_phone
+from app.web.time import utcnow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 

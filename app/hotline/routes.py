@@ -6,7 +6,7 @@ data in URLs or in readable cookies. Every hotline response is ``no-store`` and 
 
 import secrets
 import time as clock
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort, current_app, redirect, request, session, url_for
 
@@ -20,7 +20,7 @@ from app.hotline.forms import (
     TimeForm,
     TopicForm,
 )
-from app.hotline.models import LOCAL_TZ, MODES, TOPICS, WEEKDAYS, Slot
+from app.hotline.models import MODES, TOPICS, Slot
 from app.hotline.privacy import seal, unseal
 from app.web.render import render
 
@@ -401,26 +401,3 @@ def book_confirmation():
     if booking is None:
         return redirect(url_for("hotline.book_topic"), code=303)
     return render("hotline/book_confirmation.html", booking=booking, urgent=done.get("urgent"))
-
-
-def local_date_label(day: date) -> str:
-    today = slots.local_now().date()
-    if day == today + timedelta(days=1):
-        prefix = "明天 "
-    elif day == today + timedelta(days=2):
-        prefix = "后天 "
-    else:
-        prefix = ""
-    return f"{prefix}{day.month}月{day.day}日 {WEEKDAYS[day.weekday()]}"
-
-
-@bp.app_template_filter("hotline_day")
-def hotline_day(day: date) -> str:
-    """Jinja filter: 明天 12月1日 星期二."""
-    return local_date_label(day)
-
-
-@bp.app_template_filter("hotline_time")
-def hotline_time(value) -> str:
-    """Jinja filter: a UTC datetime shown as local HH:MM."""
-    return value.astimezone(LOCAL_TZ).strftime("%H:%M")

@@ -19,6 +19,7 @@ from app.hotline.forms import (
 from app.hotline.models import WEEKDAYS, AvailabilityRule, Closure, ExtraWorkday, Slot
 from app.web.access import role_required
 from app.web.render import render
+from app.web.time import local_day_bounds, local_now
 
 STAFF = ("counselor", "admin")
 
@@ -35,7 +36,7 @@ def _report_flash(report: slots.SlotReport) -> None:
 
 
 def _overview_context() -> dict:
-    today = slots.local_now().date()
+    today = local_now().date()
     rules = db.session.scalars(
         select(AvailabilityRule).order_by(AvailabilityRule.weekday, AvailabilityRule.start_time)
     ).all()
@@ -47,7 +48,7 @@ def _overview_context() -> dict:
         .where(ExtraWorkday.work_on >= today - timedelta(days=7))
         .order_by(ExtraWorkday.work_on)
     ).all()
-    start, _ = slots.local_day_bounds(today)
+    start, _ = local_day_bounds(today)
     upcoming = db.session.scalars(select(Slot).where(Slot.start_at >= start)).all()
     return {
         "rules": rules,

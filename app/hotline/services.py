@@ -14,7 +14,6 @@ from flask import current_app
 from sqlalchemy import exists, select, type_coerce
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.errors import (
     AlreadyBooked,
@@ -39,6 +38,7 @@ from app.hotline.models import (
 )
 from app.hotline.privacy import EncryptedText, InvalidPhone, normalize_phone, phone_hash, rotate
 from app.hotline.slots import detect_urgent, is_closed, reserve_place
+from app.web.time import utcnow
 
 __all__ = [
     "AlreadyBooked", "BookingLocked", "BookingNotFound", "HotlineError", "InvalidBooking", "ReplayedForm",

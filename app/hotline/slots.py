@@ -7,12 +7,11 @@ caller's transaction, never check-then-insert.
 import logging
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, exists, select, update
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.errors import ScheduleError, SlotFull, SlotUnavailable
 from app.hotline.models import (
@@ -25,6 +24,7 @@ from app.hotline.models import (
     HotlineSetting,
     Slot,
 )
+from app.web.time import local_day_bounds, local_now, utcnow
 
 log = logging.getLogger(__name__)
 HOLIDAY_NAMES = {
@@ -90,16 +90,6 @@ def detect_urgent(text: str | None) -> bool:
 
 
 # --- calendar ---------------------------------------------------------------------------------------
-
-
-def local_now(now: datetime | None = None) -> datetime:
-    return (now or utcnow()).astimezone(LOCAL_TZ)
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """UTC start and end of a local (Asia/Shanghai) day."""
-    start = datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
 def is_closed(day: date) -> bool:

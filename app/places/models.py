@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import User, utcnow
+from app.accounts.models import User
 from app.extensions import db
+from app.web.time import utcnow
 
 REFERENCE = {"info": {"reference": True}}
 

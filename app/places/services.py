@@ -574,8 +574,8 @@ def _bulk_create(rows, matcher, author, publish: bool, note: str) -> None:
     """
     from sqlalchemy import insert
 
-    from app.accounts.models import utcnow
     from app.places.models import place_themes
+    from app.web.time import utcnow
 
     if not rows:
         return

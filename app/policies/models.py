@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import utcnow
 from app.extensions import db
+from app.web.time import utcnow
 
 KINDS = {
     "policy": "政策文件",

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, extract, func, or_, select
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.policies import indexing
 from app.policies.models import KINDS, TOPICS, Article, Faq
+from app.web.time import utcnow
 
 PER_PAGE = 10
 

@@ -13,7 +13,6 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.policies import indexing
 from app.policies.models import (
@@ -27,6 +26,7 @@ from app.policies.models import (
     Faq,
     as_utc,
 )
+from app.web.time import utcnow
 
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(19|20)\d{2}〕\d{1,4}号$")
 DOC_NUMBER_HINT = "格式如 章民发〔2023〕12号：发文机关代字 + 六角括号〔年份〕+ 序号 + “号”。"

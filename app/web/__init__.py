@@ -1,20 +1,10 @@
 """Cross-cutting web layer: rendering, access control, errors, security headers, elder mode."""
 
-from datetime import UTC, datetime, timedelta, timezone
-
 from flask import Blueprint, Flask, request
 
+from app.web.time import cn_date, cn_datetime
+
 bp = Blueprint("web", __name__)
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST in China
-
-
-def cn_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Format a UTC timestamp (aware, or naive as SQLite returns it) in China time."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(CHINA_TZ).strftime(fmt)
 
 
 def init_app(app: Flask) -> None:
@@ -37,4 +27,5 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters["cn_datetime"] = cn_datetime
+    app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["tel"] = lambda number: "".join(ch for ch in number if ch.isdigit() or ch == "+")

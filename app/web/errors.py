@@ -10,6 +10,26 @@ from app.web.render import render, wants_fragment
 
 log = logging.getLogger(__name__)
 
+
+class DomainError(Exception):
+    """A rule of the domain said no: a Chinese message, the form field at fault (if any), an HTTP status.
+
+    Feature errors subclass it (``SlotFull``, ``PlaceError``, ...) and may set a class-level ``default``
+    message and ``status``. Services raise it; views show ``message`` next to ``field`` (see
+    ``app.web.actions.run_action``); one that no view catches becomes an error page with ``status``.
+    """
+
+    status = 422
+    default = "提交的内容需要修改。"
+
+    def __init__(self, message: str | None = None, field: str | None = None, status: int | None = None):
+        self.message = message or self.default
+        self.field = field
+        if status is not None:
+            self.status = status
+        super().__init__(self.message)
+
+
 MESSAGES = {
     400: ("请求有误", "提交的内容不完整或格式不对，请返回上一页检查后重试。"),
     401: ("请先登录", "这个页面需要工作人员登录后才能查看。"),
@@ -51,6 +71,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_response(400, "页面已过期或来源不明（安全校验未通过）。请刷新页面后重新提交。")
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        from app.extensions import db
+
+        db.session.rollback()
+        return error_response(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -41,7 +41,7 @@ def test_lockout_expires(client, make_user, app):
     """A lock ends after LOGIN_LOCKOUT_MINUTES; then the right password works again."""
     from datetime import timedelta
 
-    from app.accounts.models import utcnow
+    from app.web.time import utcnow
 
     user = make_user(roles=("editor",), username="wang", password=PASSWORD)
     user.locked_until = utcnow() - timedelta(seconds=1)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.accounts.models import utcnow
 from app.hotline import cases
+from app.web.time import local_day_bounds, local_today, utcnow
 from tests.hotline.cases_factory import make_booking_case, phone_in
 
 PASSWORD = "counselor-browser-pw-2026"
@@ -23,7 +23,7 @@ def _seed(counselor):
     for i in range(5):
         case = phone_in(counselor, phone=f"1350000{i:04d}")
         cases.change_status(case, "已结案", counselor, "调解成功")
-    start = max(utcnow() - timedelta(minutes=5), cases.local_day_bounds(cases.local_today())[0])
+    start = max(utcnow() - timedelta(minutes=5), local_day_bounds(local_today())[0])
     _, case = make_booking_case(start=start, nickname="周阿姨", phone="13812345678")
     return case
 

@@ -3,13 +3,14 @@
 from datetime import date, datetime, time, timedelta
 
 from app.extensions import db
-from app.hotline import services, slots
+from app.hotline import services
 from app.hotline.models import LOCAL_TZ, AvailabilityRule, Slot
+from app.web.time import local_now
 
 
 def future_day(days: int = 2) -> date:
     """A local day safely inside the booking window (past the minimum notice)."""
-    return slots.local_now().date() + timedelta(days=days)
+    return local_now().date() + timedelta(days=days)
 
 
 def create_slot(

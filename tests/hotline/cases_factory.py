@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
 from app.hotline.models import Booking, Slot
 from app.hotline.privacy import phone_hash
+from app.web.time import utcnow
 
 _counter = {"n": 0}
 

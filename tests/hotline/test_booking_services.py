@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from app.extensions import db
 from app.hotline import services, slots
 from app.hotline.models import REFERENCE_ALPHABET, Booking, Closure, Slot
+from app.web.time import local_now
 from tests.hotline.booking_factory import book, booking_input, create_slot, future_day
 
 
@@ -73,9 +74,9 @@ def test_cancelled_booking_frees_the_phone_and_the_place(app):
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: create_slot(day=slots.local_now().date()),  # today: not bookable
-        lambda: create_slot(day=slots.local_now().date() - timedelta(days=1)),  # past
-        lambda: create_slot(day=slots.local_now().date() + timedelta(days=30)),  # beyond the window
+        lambda: create_slot(day=local_now().date()),  # today: not bookable
+        lambda: create_slot(day=local_now().date() - timedelta(days=1)),  # past
+        lambda: create_slot(day=local_now().date() + timedelta(days=30)),  # beyond the window
     ],
 )
 def test_slots_outside_the_window_are_refused(app, make):

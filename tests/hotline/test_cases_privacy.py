@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.extensions import db
 from app.hotline import cases
+from app.web.time import local_today
 from tests.hotline.cases_factory import make_booking_case, phone_in
 from tests.processes import read_bytes_elsewhere
 
@@ -31,7 +32,7 @@ def test_canary_is_not_in_database_file_or_logs(app, client, login_as, caplog):
     client.post(f"/console/hotline/cases/{booking_case.number}/notes", data={"body": f"记录 {CANARY}"})
     note = case.notes[0]
     cases.edit_note(note, user, f"修改 {CANARY}")
-    cases.add_follow_up(case, user, cases.local_today(), f"回访 {CANARY}")
+    cases.add_follow_up(case, user, local_today(), f"回访 {CANARY}")
     page = client.get(f"/console/hotline/cases/{case.number}")
     assert CANARY in page.get_data(as_text=True)  # readable where it belongs
     db.session.commit()

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
 from app.hotline import cases_queries as queries
 from app.hotline.case_models import CaseError, CaseEvent, CaseNote, FollowUp
+from app.web.time import local_day_bounds, local_today, utcnow
 from tests.hotline.cases_factory import make_booking_case, phone_in
 
 
@@ -22,7 +22,7 @@ def test_case_numbers_follow_a_per_year_sequence(app, counselor):
     """Cases are numbered YYYY-NNNN, one sequence per (local) year, starting at 0001."""
     first = phone_in(counselor)
     second = phone_in(counselor, phone="13900002222")
-    year = cases.local_today().year
+    year = local_today().year
     assert first.number == f"{year}-0001"
     assert second.number == f"{year}-0002"
 
@@ -121,19 +121,19 @@ def test_notes_are_append_only(app, counselor, make_user):
 def test_follow_ups_appear_in_today(app, counselor):
     """A 回访 due today is listed in Today; a done one is not; past dates are refused."""
     _, case = make_booking_case(start=utcnow() + timedelta(days=3))
-    task = cases.add_follow_up(case, counselor, cases.local_today(), "电话回访")
+    task = cases.add_follow_up(case, counselor, local_today(), "电话回访")
     view = queries.today_overview()
     assert [t.id for t in view.follow_ups] == [task.id]
     cases.complete_follow_up(task, counselor)
     assert queries.today_overview().follow_ups == []
     with pytest.raises(CaseError):
-        cases.add_follow_up(case, counselor, cases.local_today() - timedelta(days=1))
+        cases.add_follow_up(case, counselor, local_today() - timedelta(days=1))
 
 
 def test_today_puts_urgent_first_and_orders_by_time(app, counselor):
     """Urgent open cases are listed first (any day); the rest of today's cases are in time order."""
     now = utcnow()
-    day_start, day_end = cases.local_day_bounds(cases.local_today())
+    day_start, day_end = local_day_bounds(local_today())
     later = min(now + timedelta(minutes=50), day_end - timedelta(minutes=1))
     sooner = min(now + timedelta(minutes=20), day_end - timedelta(minutes=2))
     _, late = make_booking_case(start=later, phone="13800000001")
@@ -152,7 +152,7 @@ def test_no_show_creates_reminder_task_not_ban(app, counselor):
     task = cases.mark_no_show(case, counselor)
     assert booking.status == "no_show"
     assert booking.active_phone_hash is None  # the resident may book again
-    assert task.kind == "提醒来电" and task.due_on == cases.local_today()
+    assert task.kind == "提醒来电" and task.due_on == local_today()
     assert db.session.scalar(select(FollowUp).where(FollowUp.case_id == case.id)) is not None
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline.case_models import AccessLog, Case, CaseNote
+from app.web.time import local_day_bounds, local_today, utcnow
 from tests.hotline.cases_factory import make_booking_case
 
 HX = {"HX-Request": "true"}
@@ -15,9 +15,8 @@ HX = {"HX-Request": "true"}
 
 def _today_noon():
     """Local noon today: always in Today, whatever the time of day the tests run."""
-    from app.hotline import cases
 
-    return cases.local_day_bounds(cases.local_today())[0] + timedelta(hours=12)
+    return local_day_bounds(local_today())[0] + timedelta(hours=12)
 
 
 @pytest.fixture
@@ -221,9 +220,8 @@ def test_follow_up_and_no_show_routes(client, login_as, app):
     """Follow-ups can be added and completed; a past booking can be marked no-show (reminder task)."""
     login_as("counselor")
     booking, case = make_booking_case(start=utcnow() - timedelta(hours=2))
-    from app.hotline import cases
 
-    today = cases.local_today().isoformat()
+    today = local_today().isoformat()
     added = client.post(_url(case, "/follow-ups"), data={"due_on": today, "purpose": "回访"}, headers=HX)
     assert added.status_code == 200 and "回访已安排" in added.get_data(as_text=True)
     bad = client.post(_url(case, "/follow-ups"), data={"due_on": "明天"})

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
 from app.hotline.case_models import Case, CaseNote, FollowUp
 from app.hotline.cases_purge import purge_personal_data
 from app.hotline.models import Booking
+from app.web.time import local_today, utcnow
 from tests.hotline.cases_factory import make_booking_case, phone_in
 
 
@@ -26,7 +26,7 @@ def test_purge_erases_old_closed_cases(app, make_user):
     booking, case = make_booking_case(start=utcnow() - timedelta(days=210))
     note = cases.add_note(case, counselor, "第一版")
     cases.edit_note(note, counselor, "第二版")
-    cases.add_follow_up(case, counselor, cases.local_today(), "回访事项")
+    cases.add_follow_up(case, counselor, local_today(), "回访事项")
     _close_long_ago(case, counselor)
     report = purge_personal_data()
     assert (report.cases, report.bookings, report.notes, report.follow_ups) == (1, 1, 2, 1)

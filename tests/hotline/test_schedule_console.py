@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import slots
 from app.hotline.models import AvailabilityRule, Closure, ExtraWorkday, HotlineSetting, Slot
+from app.web.time import local_day_bounds, local_now
 from tests.hotline.booking_factory import book, create_rule, create_slot
 
 PAGES = ["/console/hotline/schedule/", "/console/hotline/schedule/rules/new"]
@@ -78,11 +79,11 @@ def test_rule_with_end_before_start_is_422(client, login_as):
 
 def test_deleting_a_rule_keeps_booked_slots_with_warning(client, login_as):
     """Deleting a rule warns about booked slots and keeps them."""
-    today = slots.local_now().date()
+    today = local_now().date()
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
     rule = create_rule(weekday=0)
     slots.materialize_slots(days=14)
-    start, end = slots.local_day_bounds(monday)
+    start, end = local_day_bounds(monday)
     slot = db.session.scalar(
         select(Slot).where(Slot.start_at >= start, Slot.start_at < end).order_by(Slot.start_at)
     )

@@ -8,16 +8,17 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import services, slots
 from app.hotline.models import Closure, ExtraWorkday, Slot
+from app.web.time import local_day_bounds, local_now
 from tests.hotline.booking_factory import book, create_rule
 
 
 def _monday_in_future() -> date:
-    today = slots.local_now().date()
+    today = local_now().date()
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 def _slots_on(day: date, mode: str = "phone") -> list[Slot]:
-    start, end = slots.local_day_bounds(day)
+    start, end = local_day_bounds(day)
     query = select(Slot).where(Slot.start_at >= start, Slot.start_at < end, Slot.mode == mode)
     return list(db.session.scalars(query.order_by(Slot.start_at)))
 

@@ -4,11 +4,11 @@ import csv
 import io
 from datetime import timedelta
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.hotline import cases
 from app.hotline.cases_charts import bar_chart, column_chart
 from app.hotline.cases_stats import Series, compute_stats, csv_cell, default_period, shown, stats_csv
+from app.web.time import utcnow
 from tests.hotline.cases_factory import make_booking_case, phone_in
 
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.policies.forms import CHINA
 from app.policies.models import Article, Faq
+from app.web.time import utcnow
 
 
 def _form(**overrides):

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from app.accounts.models import utcnow
+from app.web.time import utcnow
 
 
 def test_list_full_page_and_fragment(client, make_article):

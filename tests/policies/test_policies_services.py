@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from app.accounts.models import utcnow
 from app.extensions import db
 from app.policies import queries, services
 from app.policies.models import Article
+from app.web.time import utcnow
 
 
 def test_slug_is_pinyin_and_unique(make_article):
