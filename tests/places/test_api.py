@@ -1,9 +1,9 @@
 """API v1 places: search/list and one entry, published only, documented in OpenAPI."""
 
 import pytest
-from public_helpers import make_place
 
 from app.search import reset_index
+from tests.places.public_helpers import make_place
 
 
 @pytest.fixture(autouse=True)

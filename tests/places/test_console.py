@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from archivist_helpers import make_place, publish
-from test_import import GOOD, csv_bytes
-from test_photos import jpeg_with_gps, png_bomb
 
 from app.extensions import db
 from app.places import services
 from app.places.models import PlaceName
+from tests.places.archivist_helpers import make_place, publish
+from tests.places.test_import import GOOD, csv_bytes
+from tests.places.test_photos import jpeg_with_gps, png_bomb
 
 HX = {"HX-Request": "true"}
 

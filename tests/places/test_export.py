@@ -4,12 +4,12 @@ import csv
 import io
 import json
 
-from archivist_helpers import make_place, place_data, publish
 from openpyxl import load_workbook
 
 from app.extensions import db
 from app.places import exporter, importer, services
 from app.places.models import PlaceName
+from tests.places.archivist_helpers import make_place, place_data, publish
 
 FIELDS = (
     "code",

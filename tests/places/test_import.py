@@ -4,12 +4,12 @@ import io
 import time
 
 import pytest
-from archivist_helpers import make_place
 from openpyxl import Workbook
 
 from app.extensions import db
 from app.places import importer, services
 from app.places.models import PlaceName
+from tests.places.archivist_helpers import make_place
 
 HEADER = ",".join(importer.COLUMNS)
 

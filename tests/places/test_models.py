@@ -1,7 +1,6 @@
 """Places models, the seeded reference lists, reference matching and pinyin."""
 
 import pytest
-from public_helpers import make_place
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -17,6 +16,7 @@ from app.places.models import (
     Town,
 )
 from app.places.reference import ReferenceMatcher, normalize
+from tests.places.public_helpers import make_place
 
 
 def test_migration_seeds_reference_lists(app):

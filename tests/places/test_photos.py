@@ -6,10 +6,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from archivist_helpers import make_place
 from PIL import Image
 
 from app.places import photos
+from tests.places.archivist_helpers import make_place
 
 
 def jpeg_with_gps(width=1600, height=1200) -> bytes:

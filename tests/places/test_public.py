@@ -4,9 +4,9 @@ import io
 
 import pytest
 from PIL import Image
-from public_helpers import make_place
 
 from app.search import reset_index
+from tests.places.public_helpers import make_place
 
 HX = {"HX-Request": "true"}
 

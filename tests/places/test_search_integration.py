@@ -1,11 +1,11 @@
 """Search integration: published places are findable every way a resident might try; others are not."""
 
 import pytest
-from public_helpers import make_place
 
 from app.extensions import db
 from app.places.search_docs import load, schedule_place
 from app.search import reset_index, search
+from tests.places.public_helpers import make_place
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
 """Place services: saving with revisions, code rules, restore and diff."""
 
 import pytest
-from archivist_helpers import make_place, place_data
 
 from app.extensions import db
 from app.places import services
 from app.places.models import PlaceName
+from tests.places.archivist_helpers import make_place, place_data
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 import threading
 
-from archivist_helpers import make_place, place_data, publish
-
 from app.places import services
 from app.search import search
+from tests.places.archivist_helpers import make_place, place_data, publish
 
 
 def _codes(q):

@@ -1,9 +1,9 @@
 """Review workflow: submit, approve by a different archivist or an admin, return with comment, archive."""
 
 import pytest
-from archivist_helpers import make_place, publish
 
 from app.places import services
+from tests.places.archivist_helpers import make_place, publish
 
 
 @pytest.fixture

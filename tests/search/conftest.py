@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from search_factories import article, faq, place
 
 from app.search import SearchDocument, register_provider
 from app.search.engine import rebuild, state
+from tests.search.search_factories import article, faq, place
 
 
 class MemoryProvider:

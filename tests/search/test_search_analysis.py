@@ -1,9 +1,8 @@
 """Analysis: bigrams, single characters, name fragments, pinyin, initials, polyphones, traditional."""
 
-from search_factories import place
-
 from app.search import search
 from app.search.analysis import index_tokens, normalize_query, pinyin_tokens
+from tests.search.search_factories import place
 
 
 def ids(result):

@@ -2,10 +2,9 @@
 
 import os
 
-from search_factories import place
-
 from app.search import search
 from app.search.engine import state
+from tests.search.search_factories import place
 
 
 def test_reindex_builds_a_new_generation_and_swaps_it_in(app, runner, corpus):

@@ -3,10 +3,10 @@
 import multiprocessing
 
 import pytest
-from search_workers import expected_ids, loader, write_many
 
 from app.search import register_provider, search
 from app.search.engine import check, state
+from tests.search.search_workers import expected_ids, loader, write_many
 
 WORKERS = 4
 COUNT = 15

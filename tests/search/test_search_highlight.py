@@ -1,9 +1,9 @@
 """Highlighting is escaped first and only then marked: indexed text can never inject markup."""
 
 from markupsafe import Markup
-from search_factories import place
 
 from app.search import search
+from tests.search.search_factories import place
 
 
 def test_script_in_indexed_text_comes_out_escaped(provider):

@@ -1,11 +1,11 @@
 """Index maintenance: writes happen after COMMIT, never before; rollbacks discard; journal replay."""
 
-from search_factories import place
 from sqlalchemy import text
 
 from app.extensions import db
 from app.search import schedule, search
 from app.search.engine import state
+from tests.search.search_factories import place
 
 
 def _change(provider, *docs, removed=()):

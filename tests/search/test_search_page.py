@@ -1,8 +1,7 @@
 """The public /search page: full page and htmx fragment, empty states, labels, paging, bad input."""
 
-from search_factories import place
-
 from app.search.engine import state
+from tests.search.search_factories import place
 
 BAD_QUERIES = ["", " ", "！？", "x" * 1000, "明" * 1000, 'AND * " : (', "'; DROP TABLE x; --", "🔥", "ＡＢＣ"]
 

@@ -1,8 +1,7 @@
 """Ranking: name > alias > keywords > summary > body; exact names first."""
 
-from search_factories import place
-
 from app.search import search
+from tests.search.search_factories import place
 
 
 def test_name_match_ranks_above_body_mentions(corpus):
