@@ -282,12 +282,11 @@ class _Candidate:
         return [str(value)] if value not in (None, "") else []
 
 
-def _search_database(groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
-    """Scan every public document through the providers (slow, but the same result shape)."""
-    st = state()
-    matched = []
-    every = []
-    for kind, provider in sorted(st.providers.items()):
+def _scan_providers(groups, kinds, filters):
+    """Every public document from the providers, and those matching ``groups`` and filters with a score."""
+    matched, every = [], []
+    exact = "".join(seg for g in groups for seg in g)
+    for kind, provider in sorted(state().providers.items()):
         if kinds and kind not in kinds:
             continue
         try:
@@ -301,11 +300,14 @@ def _search_database(groups, kinds, filters, page, per_page, sort, near, facets,
             if not cand.matches_filters(kinds, filters):
                 continue
             score = cand.score(groups) if groups else 1.0
+            if score and exact and "".join(segments(normalize_query(doc.title))) == exact:
+                score += EXACT_TITLE_BOOST
             if score:
-                exact = "".join(seg for g in groups for seg in g)
-                if exact and "".join(segments(normalize_query(doc.title))) == exact:
-                    score += EXACT_TITLE_BOOST
                 matched.append((cand, score))
+    return matched, every
+
+
+def _count_facets(matched, facets) -> dict:
     facet_counts = {}
     for name in facets:
         counts: dict[str, int] = {}
@@ -313,6 +315,10 @@ def _search_database(groups, kinds, filters, page, per_page, sort, near, facets,
             for value in cand.facet_values(name):
                 counts[value] = counts.get(value, 0) + 1
         facet_counts[name] = _facet_list(counts)
+    return facet_counts
+
+
+def _sort_candidates(matched, sort, near) -> None:
     if sort == "name":
         matched.sort(key=lambda cs: cs[0].data["sort_key"])
     elif sort == "newest":
@@ -328,6 +334,13 @@ def _search_database(groups, kinds, filters, page, per_page, sort, near, facets,
         matched.sort(key=lambda cs: (dist(cs), -cs[1]))
     else:
         matched.sort(key=lambda cs: -cs[1])
+
+
+def _search_database(groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
+    """Scan every public document through the providers (slow, but the same result shape)."""
+    matched, every = _scan_providers(groups, kinds, filters)
+    facet_counts = _count_facets(matched, facets)
+    _sort_candidates(matched, sort, near)
     total = len(matched)
     page = min(page, _pages(total, per_page))
     needles = Needles(groups)
