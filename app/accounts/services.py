@@ -9,27 +9,23 @@ from sqlalchemy import func, select
 from app.accounts.models import User, dummy_verify
 from app.extensions import db
 from app.web.access import ROLES
+from app.web.errors import DomainError
 from app.web.time import utcnow
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 MIN_PASSWORD = 10
 
 
-class AccountError(Exception):
-    """A domain error with a Chinese message for the user."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(DomainError):
+    """An account rule said no: a Chinese message for the user, the form field at fault (if any)."""
 
 
 class LoginFailed(AccountError):
-    pass
+    status = 401
 
 
 class AccountLocked(AccountError):
-    pass
+    status = 429
 
 
 def find_user(username: str) -> User | None:
