@@ -1,4 +1,4 @@
-"""Search test fixtures: an in-memory provider (independent of the other features' models)."""
+"""Search test fixtures: document factories and an in-memory provider (independent of other features' models)."""
 
 import datetime
 
@@ -6,7 +6,31 @@ import pytest
 
 from app.search import SearchDocument, register_provider
 from app.search.engine import rebuild, state
-from tests.search.search_factories import article, faq, place
+
+
+def _doc_factory(kind: str, url: str):
+    def make(ident, title, **kw) -> SearchDocument:
+        return SearchDocument(kind=kind, id=ident, title=title, url=url.format(ident=ident), **kw)
+
+    return make
+
+
+@pytest.fixture
+def place_doc():
+    """Factory: ``place_doc(ident, title, **fields)`` -> a ``place`` SearchDocument (url /places/<ident>)."""
+    return _doc_factory("place", "/places/{ident}")
+
+
+@pytest.fixture
+def article_doc():
+    """Factory: ``article_doc(ident, title, **fields)`` -> an ``article`` SearchDocument."""
+    return _doc_factory("article", "/policies/{ident}")
+
+
+@pytest.fixture
+def faq_doc():
+    """Factory: ``faq_doc(ident, title, **fields)`` -> a ``faq`` SearchDocument."""
+    return _doc_factory("faq", "/policies/faq#faq-{ident}")
 
 
 class MemoryProvider:
@@ -50,10 +74,10 @@ def provider(app):
 
 
 @pytest.fixture
-def corpus(provider):
+def corpus(provider, place_doc, article_doc, faq_doc):
     """A small realistic corpus, indexed."""
     provider.add(
-        place(
+        place_doc(
             "ZQ-0001",
             "明水街道烈士陵园",
             aliases=["明水陵园"],
@@ -67,7 +91,7 @@ def corpus(provider):
             lat=36.72,
             lon=117.53,
         ),
-        place(
+        place_doc(
             "ZQ-0002",
             "埠村战斗遗址",
             aliases=["埠村阻击战旧址"],
@@ -79,7 +103,7 @@ def corpus(provider):
             lat=36.66,
             lon=117.62,
         ),
-        place(
+        place_doc(
             "ZQ-0003",
             "长白山抗日根据地旧址",
             body="长白山区是章丘南部山区的抗日根据地。",
@@ -90,7 +114,7 @@ def corpus(provider):
             lat=36.45,
             lon=117.45,
         ),
-        place(
+        place_doc(
             "ZQ-0004",
             "宁家埠红色村庄",
             body="宁家埠村在解放战争中支前。",
@@ -98,7 +122,7 @@ def corpus(provider):
             category="红色村庄",
             era="解放战争时期",
         ),
-        article(
+        article_doc(
             "caili-zhili",
             "关于治理高额彩礼的实施意见",
             aliases=["章民发〔2024〕3号"],
@@ -110,7 +134,7 @@ def corpus(provider):
             article_kind="policy",
             date=datetime.date(2024, 3, 1),
         ),
-        article(
+        article_doc(
             "hunsu-jiedu",
             "婚俗改革政策解读",
             summary="一图读懂婚俗改革。",
@@ -120,7 +144,7 @@ def corpus(provider):
             article_kind="interpretation",
             date=datetime.date(2025, 1, 15),
         ),
-        faq("7", "结婚登记需要带什么材料？", body="双方身份证和户口簿。", topic="婚姻登记"),
+        faq_doc("7", "结婚登记需要带什么材料？", body="双方身份证和户口簿。", topic="婚姻登记"),
     )
     provider.reindex()
     return provider

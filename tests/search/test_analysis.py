@@ -2,7 +2,6 @@
 
 from app.search import search
 from app.search.analysis import index_tokens, normalize_query, pinyin_tokens
-from tests.search.search_factories import place
 
 
 def ids(result):
@@ -27,17 +26,17 @@ def test_single_characters_are_found_anywhere_including_the_end_of_a_name(corpus
     assert "ZQ-0003" in ids(search("址"))
 
 
-def test_pinyin_with_and_without_spaces_and_from_inside_a_name(provider):
+def test_pinyin_with_and_without_spaces_and_from_inside_a_name(provider, place_doc):
     """Full pinyin matches by prefix, with or without spaces, from any syllable of the name."""
-    provider.add(place("A", "明水街道烈士陵园"), place("B", "埠村战斗遗址"))
+    provider.add(place_doc("A", "明水街道烈士陵园"), place_doc("B", "埠村战斗遗址"))
     provider.reindex()
     for q in ["mingshui", "ming shui", "MingShui", "mingsh", "jiedao", "lieshilingyuan", "Míng shuǐ"]:
         assert ids(search(q)) == ["A"], q
 
 
-def test_initials_need_two_letters_and_rank_below_full_pinyin_name_hits(provider):
+def test_initials_need_two_letters_and_rank_below_full_pinyin_name_hits(provider, place_doc):
     """Initials match with >= 2 letters; a full-pinyin name hit outranks an initials hit."""
-    provider.add(place("A", "明水街道"), place("B", "山东纪念馆"), place("C", "石湖岸宁"))
+    provider.add(place_doc("A", "明水街道"), place_doc("B", "山东纪念馆"), place_doc("C", "石湖岸宁"))
     provider.reindex()
     assert ids(search("msjd")) == ["A"]
     assert ids(search("sj")) == ["A"]
@@ -46,9 +45,11 @@ def test_initials_need_two_letters_and_rank_below_full_pinyin_name_hits(provider
     assert result.hits[0].score > result.hits[1].score
 
 
-def test_polyphonic_characters_get_their_common_readings(provider):
+def test_polyphonic_characters_get_their_common_readings(provider, place_doc):
     """长 is found as chang and zhang; 埠 as bu; phrase readings come first."""
-    provider.add(place("A", "长白山抗日根据地"), place("B", "宁家埠红色村庄"), place("C", "埠村战斗遗址"))
+    provider.add(
+        place_doc("A", "长白山抗日根据地"), place_doc("B", "宁家埠红色村庄"), place_doc("C", "埠村战斗遗址")
+    )
     provider.reindex()
     assert "A" in ids(search("changbaishan"))
     assert "A" in ids(search("zhangbai"))
@@ -68,9 +69,9 @@ def test_traditional_and_full_width_queries_find_simplified_text(corpus):
     assert normalize_query("　ＡＮＤ　後來") == " and 后来"
 
 
-def test_traditional_text_is_found_by_simplified_queries(provider):
+def test_traditional_text_is_found_by_simplified_queries(provider, place_doc):
     """Indexed traditional text is folded to simplified as well."""
-    provider.add(place("T", "濟南戰役紀念館", body="戰鬥遺址"))
+    provider.add(place_doc("T", "濟南戰役紀念館", body="戰鬥遺址"))
     provider.reindex()
     assert ids(search("济南战役")) == ["T"]
     assert ids(search("战斗")) == ["T"]

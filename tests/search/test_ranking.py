@@ -1,7 +1,6 @@
 """Ranking: name > alias > keywords > summary > body; exact names first."""
 
 from app.search import search
-from tests.search.search_factories import place
 
 
 def test_name_match_ranks_above_body_mentions(corpus):
@@ -11,28 +10,30 @@ def test_name_match_ranks_above_body_mentions(corpus):
     assert hits[0].score > hits[1].score
 
 
-def test_field_boost_order(provider):
+def test_field_boost_order(provider, place_doc):
     """A query found in the name beats alias, which beats keywords, summary, then body."""
     provider.add(
-        place("body", "甲", body="红旗渠精神"),
-        place("summary", "乙", summary="红旗渠精神"),
-        place("keywords", "丙", keywords=["红旗渠"]),
-        place("alias", "丁", aliases=["红旗渠旧址"]),
-        place("name", "红旗渠纪念馆"),
+        place_doc("body", "甲", body="红旗渠精神"),
+        place_doc("summary", "乙", summary="红旗渠精神"),
+        place_doc("keywords", "丙", keywords=["红旗渠"]),
+        place_doc("alias", "丁", aliases=["红旗渠旧址"]),
+        place_doc("name", "红旗渠纪念馆"),
     )
     provider.reindex()
     assert [h.id for h in search("红旗渠").hits] == ["name", "alias", "keywords", "summary", "body"]
 
 
-def test_exact_name_outranks_longer_names_containing_it(provider):
+def test_exact_name_outranks_longer_names_containing_it(provider, place_doc):
     """Typing a full name puts that exact entry first."""
-    provider.add(place("long", "埠村战斗遗址纪念碑"), place("exact", "埠村战斗遗址"))
+    provider.add(place_doc("long", "埠村战斗遗址纪念碑"), place_doc("exact", "埠村战斗遗址"))
     provider.reindex()
     assert search("埠村战斗遗址").hits[0].id == "exact"
 
 
-def test_more_body_mentions_rank_higher_among_body_hits(provider):
+def test_more_body_mentions_rank_higher_among_body_hits(provider, place_doc):
     """Among documents that only mention the query in the body, more mentions rank first."""
-    provider.add(place("once", "甲", body="八路军。"), place("thrice", "乙", body="八路军，八路军，八路军。"))
+    provider.add(
+        place_doc("once", "甲", body="八路军。"), place_doc("thrice", "乙", body="八路军，八路军，八路军。")
+    )
     provider.reindex()
     assert [h.id for h in search("八路军").hits] == ["thrice", "once"]

@@ -1,7 +1,6 @@
 """The public /search page: full page and htmx fragment, empty states, labels, paging, bad input."""
 
 from app.search.engine import state
-from tests.search.search_factories import place
 
 BAD_QUERIES = ["", " ", "！？", "x" * 1000, "明" * 1000, 'AND * " : (', "'; DROP TABLE x; --", "🔥", "ＡＢＣ"]
 
@@ -50,9 +49,9 @@ def test_empty_and_no_result_states(client, corpus):
     assert "没有找到" in punct
 
 
-def test_pagination_links_and_load_more(client, provider):
+def test_pagination_links_and_load_more(client, provider, place_doc):
     """Plain prev/next links plus an htmx 加载更多 that appends the next page's items."""
-    provider.add(*[place(f"P{i:02d}", f"红色村庄{i:02d}号") for i in range(25)])
+    provider.add(*[place_doc(f"P{i:02d}", f"红色村庄{i:02d}号") for i in range(25)])
     provider.reindex()
     body = client.get("/search?q=红色村庄").get_data(as_text=True)
     assert "第 1 / 3 页" in body and "加载更多" in body and 'rel="next"' in body

@@ -3,13 +3,14 @@
 from markupsafe import Markup
 
 from app.search import search
-from tests.search.search_factories import place
 
 
-def test_script_in_indexed_text_comes_out_escaped(provider):
+def test_script_in_indexed_text_comes_out_escaped(provider, place_doc):
     """<script> in a title, summary or body is escaped in both title and snippet."""
     provider.add(
-        place("X", "<script>alert(1)</script>烈士陵园", body='<img src=x onerror="alert(2)">烈士陵园 & 纪念'),
+        place_doc(
+            "X", "<script>alert(1)</script>烈士陵园", body='<img src=x onerror="alert(2)">烈士陵园 & 纪念'
+        ),
     )
     provider.reindex()
     hit = search("烈士").hits[0]
@@ -21,17 +22,17 @@ def test_script_in_indexed_text_comes_out_escaped(provider):
     assert "<mark>烈士</mark>" in hit.title
 
 
-def test_markup_looking_queries_are_marked_as_text(provider):
+def test_markup_looking_queries_are_marked_as_text(provider, place_doc):
     """A query such as <script> marks the escaped text; no tag is ever produced."""
-    provider.add(place("X", "测试", body="<script>evil()</script>"))
+    provider.add(place_doc("X", "测试", body="<script>evil()</script>"))
     provider.reindex()
     snippet = str(search("<script>").hits[0].snippet)
     assert snippet == "&lt;<mark>script</mark>&gt;evil()&lt;/<mark>script</mark>&gt;"
 
 
-def test_snippet_is_centred_on_the_first_match(provider):
+def test_snippet_is_centred_on_the_first_match(provider, place_doc):
     """Long bodies are cut around the first match with ellipses."""
-    provider.add(place("L", "长文", body="开头" * 100 + "红色地名" + "结尾" * 100))
+    provider.add(place_doc("L", "长文", body="开头" * 100 + "红色地名" + "结尾" * 100))
     provider.reindex()
     snippet = str(search("红色地名").hits[0].snippet)
     assert snippet.startswith("…") and snippet.endswith("…")
