@@ -12,16 +12,22 @@ VENDOR := static/vendor
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
+# Debian packages the browser tests need (make system-deps).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# pytest-xdist workers for `make test`: auto = one per core; JOBS=0 runs in a single process. Each worker
+# has its own database, search index, uploads, live server and Chromium (tests/conftest.py).
+JOBS ?= auto
+XDIST := -n $(JOBS) --dist loadgroup
 
-.PHONY: run test setup deps vendor db demo lint format bench system-test-deps clean
+.PHONY: run test setup deps vendor db demo lint format bench system-deps clean
 
 run: setup ## set everything up and serve the site with demo data
 	@$(BIN)/flask demo setup  # migrations + demo data when empty + logins, in one process
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	@$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: setup system-test-deps lint ## set up and run the whole suite (browser tests included)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: setup system-deps lint ## set up and run the whole suite in parallel (browser tests included)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 setup: deps vendor
 
@@ -54,13 +60,28 @@ db: deps
 demo: db
 	@$(BIN)/flask demo load
 
-# Debian packages the browser tests need; installed only when missing (make test only).
-system-test-deps:
-	@if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then \
-	  echo "installing chromium and fonts-noto-cjk (apt-get)"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
-	fi
+# The Debian packages of the browser tests, installed with apt-get only when missing: as root, or through
+# sudo when it needs no password. Otherwise (or when apt-get fails) it stops with the command to run.
+system-deps:
+	@command -v dpkg >/dev/null || { \
+	  echo "system-deps: not a Debian/Ubuntu system; install Chromium as /usr/bin/chromium and Noto CJK fonts"; \
+	  exit 1; }; \
+	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || printf '%s ' $$p; done); \
+	missing=$${missing% }; [ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else \
+	  echo "system-deps: the browser tests need the Debian packages: $$missing"; \
+	  echo "  You are not root and sudo is missing or needs a password, so make will not install them."; \
+	  echo "  Install them once:  sudo apt-get install $$missing"; \
+	  echo "  then run make test again."; \
+	  exit 1; \
+	fi; \
+	echo "system-deps: installing $$missing (apt-get)"; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || { \
+	  echo "system-deps: apt-get could not install: $$missing"; \
+	  echo "  Install them by hand (apt-get install $$missing, as root), then run make test again."; \
+	  exit 1; }
 
 lint: deps
 	$(BIN)/ruff check .

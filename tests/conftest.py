@@ -3,6 +3,11 @@
 The database is a SQLite file by default; set ``TEST_DATABASE_URL`` (CI does) to run the same suite on
 PostgreSQL. The schema comes from the Alembic migrations, never from ``create_all()``, so every test
 run also proves the migrations.
+
+Parallel runs (pytest-xdist, ``-n 2``): every worker is a separate session with its own temporary
+directory (SQLite file, search index, uploads, instance dir with the hotline key file) and its own
+PostgreSQL database ``<TEST_DATABASE_URL's db>_<worker id>`` (``..._gw0``), created on the
+``postgres`` maintenance database when missing and dropped when the worker's session ends.
 """
 
 import os
@@ -15,14 +20,18 @@ import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
+from app import config as config_module
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
 from app.search import reset_index
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# "gw0", "gw1", ... in a pytest-xdist worker; None in a plain run (the `worker_id` fixture says "master").
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 class CsrfClient(FlaskClient):
@@ -51,16 +60,48 @@ class CsrfClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def _workdir():
-    path = Path(tempfile.mkdtemp(prefix="zq-test-"))
-    yield path
+    """This session's (this worker's) scratch directory; also the apps' instance dir.
+
+    ``instance/`` would otherwise be the repository's, shared by parallel workers and a developer's
+    running site (the hotline key file lives there). The environment variable reaches child processes.
+    """
+    path = Path(tempfile.mkdtemp(prefix=f"zq-test-{XDIST_WORKER or 'main'}-"))
+    instance = path / "instance"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config_module, "INSTANCE", instance)
+        patch.setenv("INSTANCE_PATH", str(instance))
+        yield path
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _postgres_admin(url):
+    """An AUTOCOMMIT engine on the server's ``postgres`` maintenance database (CREATE/DROP DATABASE)."""
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
 @pytest.fixture(scope="session")
-def database_url(_workdir) -> str:
-    return TEST_DATABASE_URL or f"sqlite:///{_workdir / 'test.db'}"
+def database_url(_workdir):
+    """The session's database: a SQLite file in the workdir, or TEST_DATABASE_URL (per xdist worker)."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{_workdir / 'test.db'}"
+        return
+    url = make_url(TEST_DATABASE_URL)
+    if not XDIST_WORKER or url.get_backend_name() != "postgresql":
+        yield TEST_DATABASE_URL
+        return
+    name = f"{url.database}_{XDIST_WORKER}"
+    admin = _postgres_admin(url)
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _reset_postgres_schema(app) -> None:

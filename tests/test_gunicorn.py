@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# One gunicorn for the module: with `--dist loadgroup` (make test, .ci/run) its tests share a worker.
+pytestmark = pytest.mark.xdist_group("gunicorn")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 WSGI_MODULE = '''
