@@ -64,8 +64,6 @@ def _detail(place) -> dict:
 @bp.get("/places")
 def api_list_places():
     """Search or list published places: ?q=&town=&category=&era=&theme=&page=."""
-    from app.places.routes import run_search
-
     args = request.args
     try:
         page = int(args.get("page", 1))
@@ -79,7 +77,7 @@ def api_list_places():
         "sort": "relevance",
         "page": page,
     }
-    result, rows, _near = run_search(params, per_page=PER_PAGE, rows=queries.places_by_codes)
+    result, rows, _near = queries.run_search(params, per_page=PER_PAGE, rows=queries.places_by_codes)
     items = [_summary(rows[hit.id], hit) for hit in result.hits if hit.id in rows]
     return jsonify(
         {

@@ -7,6 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.places import exporter
+from app.places.errors import ImportRejected
+from app.places.importing import apply
+
 places_cli = AppGroup("places", help="红色地名档案：导入与导出。")
 
 
@@ -30,15 +34,13 @@ def _print_problems(report, limit: int = 200) -> None:
 @click.option("--publish", is_flag=True, help="导入的条目直接发布（否则新条目为草稿，已有条目保持原状态）。")
 def import_command(path: Path, dry_run: bool, publish: bool):
     """Import entries from a CSV or XLSX file (all or nothing, upsert by code)."""
-    from app.places import importer
-
     data = path.read_bytes()
     if dry_run:
-        report = importer.check(data, path.name)
+        report = apply.check(data, path.name)
     else:
         try:
-            report = importer.run(data, path.name, publish=publish)
-        except importer.ImportRejected as exc:
+            report = apply.run(data, path.name, publish=publish)
+        except ImportRejected as exc:
             report = exc.report
     _print_problems(report)
     click.echo(
@@ -70,8 +72,6 @@ def import_command(path: Path, dry_run: bool, publish: bool):
 )
 def export_command(fmt: str, output: Path | None, status: str | None):
     """Export every entry with its status as CSV, XLSX, JSON or GeoJSON."""
-    from app.places import exporter
-
     data = exporter.export(fmt, status)
     if output is None:
         if fmt == "xlsx":

@@ -1,31 +1,66 @@
-"""Demo data "20-places": ≥200 red place-name entries across all 18 镇街 (idempotent).
+"""Demo data "20-places": 234 red place-name entries across all 18 镇街, read from ``demo/places.csv``.
 
-Everything here is 示例 (sample) content written for this site (see ``demo_entries``): the villages, people
-and events are composed from archive-style templates and are NOT historical records. Every entry carries a
-source whose note says so, and the photos are drawn by code with Pillow (no third-party images).
+Everything there is 示例 (sample) content written for this site: the villages, people and events are
+composed from archive-style templates and are NOT historical records. Every entry carries a source whose
+note says so, and the photos are drawn by code with Pillow (no third-party images). Idempotent.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import random
+from collections.abc import Iterator
+from pathlib import Path
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.extensions import db
 from app.places import pinyin
-from app.places.demo_entries import DEMO_COUNT, SAMPLE_NOTE, generate
+from app.places.importing.cells import parse_aliases, parse_sources, split_list
 from app.places.models import PlaceAlias, PlaceName, PlaceRevision, Source
+from app.places.photos import store_photo
 from app.places.reference import ReferenceMatcher
+from app.places.search_docs import schedule_code
 
-__all__ = ["DEMO_COUNT", "SAMPLE_NOTE", "build_place", "draw_photo", "generate", "load"]
+DEMO_CSV = Path(__file__).parent / "demo" / "places.csv"
+SAMPLE_NOTE = "示例数据：为本网站演示编写，不是历史档案原文。"
 
 log = logging.getLogger(__name__)
 
 
+def read_entries(path: Path = DEMO_CSV) -> list[dict]:
+    """The entries of a demo CSV: list cells (；) split, aliases and sources parsed, coordinates as floats."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["latitude"], row["longitude"] = float(row["latitude"]), float(row["longitude"])
+        row["aliases"] = parse_aliases(row["aliases"])
+        row["sources"] = parse_sources(row["sources"])
+        for key in ("persons", "events", "themes"):
+            row[key] = split_list(row[key])
+    return rows
+
+
+def generate(n: int | None = None, seed: int = 2026) -> Iterator[dict]:
+    """Yield ``n`` entries (all of the CSV by default); beyond the CSV, numbered copies nearby (bench/)."""
+    entries = read_entries()
+    rng = random.Random(seed)
+    for number in range(1, (n or len(entries)) + 1):
+        entry = dict(entries[(number - 1) % len(entries)])
+        if number > len(entries):  # like 二号 sites: same kind of place, its own code, name and spot
+            entry["code"] = f"ZQ-{number:04d}"
+            entry["name"] = f"{entry['name']}（{number}号）"
+            entry["latitude"] = round(entry["latitude"] + rng.uniform(-0.035, 0.035), 5)
+            entry["longitude"] = round(entry["longitude"] + rng.uniform(-0.045, 0.045), 5)
+        yield entry
+
+
 def build_place(entry: dict, refs: ReferenceMatcher, author=None, reviewer=None) -> PlaceName:
-    """A PlaceName (not yet added to the session) from a generated entry."""
+    """A PlaceName (not yet added to the session) from a demo entry."""
     place = PlaceName(
         code=entry["code"],
         name=entry["name"],
@@ -34,7 +69,7 @@ def build_place(entry: dict, refs: ReferenceMatcher, author=None, reviewer=None)
         category=refs.category(entry["category"]),
         town=refs.town(entry["town"]),
         era=refs.era(entry["era"]),
-        protection_level=refs.protection_level(entry["level"]),
+        protection_level=refs.protection_level(entry["protection_level"]),
         village=entry["village"],
         address=entry["address"],
         latitude=entry["latitude"],
@@ -48,14 +83,18 @@ def build_place(entry: dict, refs: ReferenceMatcher, author=None, reviewer=None)
         author=author,
     )
     place.aliases = [
-        PlaceAlias(name=name, kind=kind, position=i) for i, (name, kind) in enumerate(entry["aliases"])
+        PlaceAlias(name=a["name"], kind=a["kind"], position=i) for i, a in enumerate(entry["aliases"])
     ]
     place.sources = [
-        Source(citation=citation, url=url, note=note, position=i)
-        for i, (citation, url, note) in enumerate(entry["sources"])
+        Source(citation=s["citation"], url=s["url"], note=s["note"], position=i)
+        for i, s in enumerate(entry["sources"])
     ]
     place.themes = [theme for theme in (refs.theme(name) for name in entry["themes"]) if theme is not None]
-    status = entry["status"]
+    _set_status(place, entry["status"], reviewer)
+    return place
+
+
+def _set_status(place: PlaceName, status: str, reviewer) -> None:
     if status in {"published", "archived"} and reviewer is not None:
         place.status = "in_review"
         place.approve(reviewer, "示例数据审核通过。")
@@ -65,24 +104,19 @@ def build_place(entry: dict, refs: ReferenceMatcher, author=None, reviewer=None)
         place.status = "in_review"
     if status == "archived":
         place.archive()
-    return place
 
 
 def _user(username: str):
-    from app.accounts.models import User
-
     return db.session.scalars(select(User).where(User.username == username)).first()
 
 
 def load() -> None:
     """Create the demo entries that do not exist yet, then draw a few photos (idempotent)."""
-    from app.places.search_docs import schedule_code
-
     refs = ReferenceMatcher()
     author, reviewer = _user("archivist"), _user("reviewer")
     existing = set(db.session.scalars(select(PlaceName.code)))
     created = 0
-    for entry in generate(DEMO_COUNT):
+    for entry in generate():
         if entry["code"] in existing:
             continue
         place = build_place(entry, refs, author, reviewer)
@@ -105,8 +139,6 @@ PHOTO_CODES = ("ZQ-0001", "ZQ-0002", "ZQ-0004", "ZQ-0005", "ZQ-0008", "ZQ-0019")
 
 def draw_photo(kind: str, seed: int, size: tuple[int, int] = (1200, 800)) -> bytes:
     """A simple illustration (sky, hills, a monument or a house) as PNG bytes."""
-    from PIL import Image, ImageDraw
-
     rng = random.Random(seed)
     width, height = size
     image = Image.new("RGB", size, (200, 220, 235))
@@ -157,10 +189,6 @@ def draw_photo(kind: str, seed: int, size: tuple[int, int] = (1200, 800)) -> byt
 
 
 def _load_photos() -> None:
-    try:
-        from app.places.photos import store_photo
-    except ImportError:  # photo processing not available: entries stay without photos
-        return
     for index, code in enumerate(PHOTO_CODES):
         place = db.session.scalars(select(PlaceName).where(PlaceName.code == code)).first()
         if place is None or place.photos:

@@ -3,7 +3,7 @@
 The staff export holds every entry with its status; the CSV/XLSX columns are the import columns plus
 ``pinyin, persons, events, status, updated_at``, so an export can be edited and imported again. Text cells
 that start with = + - @ (or a tab/CR) are prefixed with ``'`` in CSV and XLSX so a spreadsheet never runs
-them as formulas; the importer removes that prefix again.
+them as formulas; the import removes that prefix again.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.places.importer import COLUMNS, format_aliases, format_sources
+from app.places.importing.cells import format_aliases, format_sources
 from app.places.models import PlaceName
+from app.places.rules import COLUMNS
 
 EXPORT_COLUMNS = (*COLUMNS, "pinyin", "persons", "events", "status", "updated_at")
 FORMATS = {

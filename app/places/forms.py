@@ -1,5 +1,7 @@
 """Console forms for place entries, review, photos and import."""
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -14,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from app.places.models import ALIAS_KINDS
+from app.places.rules import ALIAS_KINDS, CODE_RE
 
 LIST_SPLIT = "；"
 MIN_ROWS = {"aliases": 2, "sources": 2, "themes": 2}
@@ -67,7 +69,7 @@ class PlaceForm(FlaskForm):
         validators=[
             DataRequired(message="请填写编号"),
             Length(max=20, message="最多 20 个字符"),
-            Regexp(r"^[A-Za-z0-9][A-Za-z0-9-]{1,19}$", message="只能用字母、数字和连字符，如 ZQ-0001"),
+            Regexp(CODE_RE.pattern, re.IGNORECASE, message="只能用字母、数字和连字符，如 ZQ-0001"),
         ],
     )
     name = StringField("标准名称", validators=[DataRequired(message="请填写标准名称"), Length(max=100)])

@@ -10,23 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
+from app.places.errors import PlaceStateError
+from app.places.rules import ALIAS_KINDS, STATUS_LABELS
 from app.web.time import utcnow
 
 REFERENCE = {"info": {"reference": True}}
-
-# Workflow states and their Chinese labels (the console shows the labels).
-STATUS_LABELS = {
-    "draft": "草稿",
-    "in_review": "待审核",
-    "published": "已发布",
-    "archived": "已归档",
-}
-ALIAS_KINDS = ("曾用名", "俗称", "简称")
-
-
-class PlaceStateError(Exception):
-    """A workflow transition that is not allowed from the current state (Chinese message)."""
-
 
 # --- reference lists (seeded by migration 0004, editable by admins) --------------------------------
 

@@ -14,6 +14,11 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.places.errors import PhotoError
+from app.places.models import Photo
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # per photo; the request as a whole is capped by MAX_CONTENT_LENGTH
@@ -22,15 +27,6 @@ MAX_STORED_EDGE = 2400  # the "original" we keep is re-encoded and at most this 
 THUMB_WIDTHS = (320, 960)
 JPEG_QUALITY = 85
 PHOTO_SUBDIR = "places"
-
-
-class PhotoError(ValueError):
-    """An upload that is not an acceptable photo; ``message`` is shown to the archivist."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass
@@ -198,11 +194,6 @@ def store_photo(
     place, data: bytes, filename: str | None, caption: str | None = None, credit: str | None = None
 ):
     """Verify, re-encode and store an uploaded photo for ``place``; return the committed Photo."""
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-    from app.places.models import Photo
-
     processed = process_image(data)
     stem = new_stem()
     write_files(stem, processed)
@@ -234,8 +225,6 @@ def store_photo(
 
 def update_photo(photo, caption: str, credit: str):
     """Change a photo's caption and credit."""
-    from app.extensions import db
-
     photo.caption = (caption or "").strip()[:200]
     photo.credit = (credit or "").strip()[:100]
     db.session.commit()
@@ -244,8 +233,6 @@ def update_photo(photo, caption: str, credit: str):
 
 def delete_photo(photo) -> None:
     """Delete a photo's row, then its files."""
-    from app.extensions import db
-
     stem = photo.filename.rsplit(".", 1)[0]
     db.session.delete(photo)
     db.session.commit()
@@ -254,8 +241,6 @@ def delete_photo(photo) -> None:
 
 def reorder_photos(place, photo_ids: list[int]) -> None:
     """Put ``place``'s photos in the order of ``photo_ids`` (ids of other entries are ignored)."""
-    from app.extensions import db
-
     by_id = {p.id: p for p in place.photos}
     ordered = [by_id[i] for i in photo_ids if i in by_id]
     ordered += [p for p in place.photos if p not in ordered]

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.places.models import Category, Era, PlaceName, Theme, Town, place_themes
-from app.places.reference import all_categories, all_eras, all_themes, all_towns
+from app.places.reference import ReferenceMatcher, all_categories, all_eras, all_themes, all_towns
+from app.search import search
 
 PUBLISHED = PlaceName.status == "published"
 SORTS = {"relevance": "相关度", "name": "名称拼音", "distance": "距离"}
@@ -323,8 +324,6 @@ def forget_choices() -> None:
 
 def town_centre(name: str) -> tuple[float, float] | None:
     """The centre (lat, lon) of the 镇街 named ``name`` (full or short name)."""
-    from app.places.reference import ReferenceMatcher
-
     town = ReferenceMatcher().town(name)
     if town is None or town.latitude is None or town.longitude is None:
         return None
@@ -356,3 +355,25 @@ FILTER_LIMITS = {"q": 100, "town": 40, "category": 40, "era": 40, "theme": 60}
 def clean_filters(args) -> dict:
     """The search text and facet filters from a query string, stripped and cut to sane lengths."""
     return {key: (args.get(key) or "").strip()[:limit] for key, limit in FILTER_LIMITS.items()}
+
+
+def run_search(params: dict, per_page: int = PER_PAGE, rows=None, facets=FACETS):
+    """Search published places through the search package; returns (result, rows by code, near)."""
+    near, near_label = parse_near(params["near"])
+    sort = params["sort"]
+    if sort == "distance" and near is None:
+        sort = "relevance"
+    filters = {k: params[k] for k in FACETS if params.get(k)}
+    result = search(
+        params["q"],
+        kinds=["place"],
+        filters=filters,
+        page=params["page"],
+        per_page=per_page,
+        sort=sort,
+        near=near,
+        facets=facets,
+    )
+    # Default: the result-line rows (tone pinyin, coordinates), from the per-process cache when valid.
+    found = list_rows_for_hits(result.hits) if rows is None else rows([hit.id for hit in result.hits])
+    return result, found, (near, near_label, sort)

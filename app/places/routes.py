@@ -49,34 +49,10 @@ def _url_with(params: dict, base: str | None = None, **changes) -> str:
     return f"{base}?{query}" if query else base
 
 
-def run_search(params: dict, per_page: int = queries.PER_PAGE, rows=None, facets=queries.FACETS):
-    """Search published places through the search package; returns (result, rows by code, near)."""
-    from app.search import search
-
-    near, near_label = queries.parse_near(params["near"])
-    sort = params["sort"]
-    if sort == "distance" and near is None:
-        sort = "relevance"
-    filters = {k: params[k] for k in queries.FACETS if params.get(k)}
-    result = search(
-        params["q"],
-        kinds=["place"],
-        filters=filters,
-        page=params["page"],
-        per_page=per_page,
-        sort=sort,
-        near=near,
-        facets=facets,
-    )
-    # Default: the result-line rows (tone pinyin, coordinates), from the per-process cache when valid.
-    found = queries.list_rows_for_hits(result.hits) if rows is None else rows([hit.id for hit in result.hits])
-    return result, found, (near, near_label, sort)
-
-
 def _list_response(params: dict, show_facets: bool):
     """The search page (or its htmx fragment); facet counts only when ``show_facets``."""
     more = params["page"] > 1 and wants_fragment()  # 加载更多: items only, no facet counts needed
-    result, rows, (near, near_label, sort) = run_search(
+    result, rows, (near, near_label, sort) = queries.run_search(
         params, facets=queries.FACETS if show_facets and not more else ()
     )
     distances = {}
@@ -130,7 +106,7 @@ def facet_counts():
     params = _search_args()
     if not wants_fragment():
         return _list_response({**params, "facets": "1"}, show_facets=True)
-    result, _rows, _near = run_search({**params, "page": 1}, per_page=1, rows=lambda codes: {})
+    result, _rows, _near = queries.run_search({**params, "page": 1}, per_page=1, rows=lambda codes: {})
     base = url_for("places.list_places")
     return render(
         "places/place_list.html",

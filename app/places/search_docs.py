@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.places.models import PlaceName
+from app.search import SearchDocument, register_provider, schedule
 
 KIND = "place"
 _MARKUP = re.compile(r"[#*_>`\[\]]+")
@@ -28,10 +29,6 @@ def _plain(text: str) -> str:
 
 def schedule_code(code: str) -> None:
     """Ask the search package to (re)index place ``code`` after the current transaction commits."""
-    try:
-        from app.search import schedule
-    except ImportError:  # search package not wired yet
-        return
     schedule(KIND, code)
 
 
@@ -44,10 +41,8 @@ def place_url(code: str) -> str:
     return f"/places/{code}"
 
 
-def to_document(place: PlaceName):
+def to_document(place: PlaceName) -> SearchDocument:
     """Build the SearchDocument for a published place."""
-    from app.search import SearchDocument
-
     summary = _plain(place.origin or place.story or place.history)[:200]
     body = "\n".join(_plain(part) for part in (place.origin, place.history, place.story) if part)
     extra = " ".join(filter(None, [place.village, place.address]))
@@ -93,9 +88,5 @@ def load(ids: list[str] | None) -> Iterable:
 
 
 def init_app(app: Flask) -> None:
-    """Register the place provider with the search package (when it offers ``register_provider``)."""
-    try:
-        from app.search import register_provider
-    except ImportError:
-        return
+    """Register the place provider with the search package."""
     register_provider(app, KIND, load)

@@ -6,10 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.places import importer, services
+from app.places import services
+from app.places.rules import COLUMNS
+from tests.places.samples import make_place, place_data
 
 PASSWORD = "archivist-browser-pw-2026"
-HEADER = ",".join(importer.COLUMNS)
+HEADER = ",".join(COLUMNS)
 ROWS = [
     "ZQ-0801,大峪口渡口,俗称:老渡口,革命遗址,黄河,大峪口村,,117.4701,37.0212,解放战争时期,明代设渡。,"
     "1947 年支前渡口。,民工冒雨摆渡运粮。,《章丘黄河志》（示例）,黄河地名文化,未定级",
@@ -99,8 +101,6 @@ def test_photos_and_history_pages(page, archivists, browser_login, axe_violation
     import io
 
     from PIL import Image
-
-    from tests.places.archivist_helpers import make_place, place_data
 
     author, _ = archivists
     place = make_place(author, code="ZQ-0811")

@@ -2,23 +2,13 @@
 
 import io
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from app.places.photos import store_photo
 from app.search import reset_index
-
-
-def _make_place():
-    """The places test factory (tests/places/public_helpers.py), importable from this folder too."""
-    here = Path(__file__).resolve().parents[1] / "places"
-    if str(here) not in sys.path:
-        sys.path.insert(0, str(here))
-    from public_helpers import make_place
-
-    return make_place
+from tests.places.samples import add_place
 
 
 def _png(color) -> bytes:
@@ -30,12 +20,8 @@ def _png(color) -> bytes:
 @pytest.fixture
 def places(app):
     """A few published places (one with two photos) and a draft, indexed."""
-    from app.places.photos import store_photo
-
-    make_place = _make_place()
-
     reset_index(app)
-    sdf = make_place(
+    sdf = add_place(
         "三德范村",
         code="ZQ-0101",
         town="文祖街道",
@@ -46,9 +32,9 @@ def places(app):
         latitude=36.57,
         longitude=117.41,
     )
-    make_place("三德范抗日小学旧址", code="ZQ-0102", town="文祖街道", category="红色道路与学校")
-    make_place("埠村抗日民主政府旧址", code="ZQ-0103", town="埠村街道")
-    make_place(
+    add_place("三德范抗日小学旧址", code="ZQ-0102", town="文祖街道", category="红色道路与学校")
+    add_place("埠村抗日民主政府旧址", code="ZQ-0103", town="埠村街道")
+    add_place(
         "宁家埠渡口",
         code="ZQ-0104",
         town="宁家埠街道",
@@ -57,7 +43,7 @@ def places(app):
         latitude=36.851,
         longitude=117.521,
     )
-    make_place("三德范草稿条目", code="ZQ-0105", town="文祖街道", status="draft")
+    add_place("三德范草稿条目", code="ZQ-0105", town="文祖街道", status="draft")
     store_photo(sdf, _png((150, 40, 40)), "村口老槐树.png", caption="村口老槐树", credit="示例图片")
     store_photo(sdf, _png((40, 90, 150)), "抗日模范村旧匾.png", credit="示例图片")
     return sdf
@@ -121,9 +107,8 @@ def test_back_button_restores_the_search(page, places):
 
 def test_load_more_appends_results(page, app, places):
     """加载更多 appends the next page in place."""
-    make_place = _make_place()
     for n in range(21):
-        make_place(f"文祖纪念亭{n:02d}", town="文祖街道")
+        add_place(f"文祖纪念亭{n:02d}", town="文祖街道")
     page.goto("/places/?town=文祖街道&sort=name")
     assert page.locator(".place-item").count() == 20
     page.locator(".more-item a").click()
@@ -143,8 +128,7 @@ def test_elder_mode_pages_are_accessible(elder_page, places, axe_violations):
 
 def test_theme_pages_are_accessible(page, app, places, axe_violations):
     """The themes index and a theme page render for a phone without serious axe violations."""
-    make_place = _make_place()
-    make_place("黄河老渡口", code="ZQ-0110", themes=["黄河地名文化"])
+    add_place("黄河老渡口", code="ZQ-0110", themes=["黄河地名文化"])
     page.goto("/places/themes/")
     assert "黄河地名文化" in page.locator("main").inner_text()
     assert axe_violations(page) == []

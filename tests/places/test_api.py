@@ -3,7 +3,6 @@
 import pytest
 
 from app.search import reset_index
-from tests.places.public_helpers import make_place
 
 
 @pytest.fixture(autouse=True)
@@ -11,10 +10,10 @@ def fresh_index(app):
     reset_index(app)
 
 
-def test_list_searches_published_places(client):
+def test_list_searches_published_places(client, add_place):
     """GET /api/v1/places?q= returns matching published places with snippet and facets."""
-    make_place("三德范村", town="文祖街道", category="红色村庄", persons=["李振华"])
-    make_place("三德范草稿", status="draft")
+    add_place("三德范村", town="文祖街道", category="红色村庄", persons=["李振华"])
+    add_place("三德范草稿", status="draft")
     response = client.get("/api/v1/places?q=三德范")
     data = response.get_json()
     assert response.status_code == 200
@@ -28,10 +27,10 @@ def test_list_searches_published_places(client):
     assert {"value": "文祖街道", "count": 1} in data["facets"]["town"]
 
 
-def test_list_filters(client):
+def test_list_filters(client, add_place):
     """town, category, era and theme filter the list; q may be empty."""
-    make_place("甲", town="刁镇", category="革命遗址", era="解放战争时期", themes=["黄河地名文化"])
-    make_place("乙", town="垛庄镇", category="战斗遗址", era="抗日战争时期")
+    add_place("甲", town="刁镇", category="革命遗址", era="解放战争时期", themes=["黄河地名文化"])
+    add_place("乙", town="垛庄镇", category="战斗遗址", era="抗日战争时期")
     names = lambda url: [i["name"] for i in client.get(url).get_json()["items"]]  # noqa: E731
     assert names("/api/v1/places?town=刁镇") == ["甲"]
     assert names("/api/v1/places?category=战斗遗址") == ["乙"]
@@ -47,9 +46,9 @@ def test_bad_page_is_400_json(client):
         assert response.status_code == 400 and response.get_json()["error"]["status"] == 400
 
 
-def test_detail_returns_the_full_record(client):
+def test_detail_returns_the_full_record(client, add_place):
     """GET /api/v1/places/<code> returns aliases, story, persons, events, themes and sources."""
-    place = make_place(
+    place = add_place(
         "宁家埠渡口",
         aliases=[("老渡", "曾用名")],
         persons=["王德山"],
@@ -64,9 +63,9 @@ def test_detail_returns_the_full_record(client):
     assert data["protection_level"] == "区级文物保护单位" and data["photos"] == []
 
 
-def test_detail_404_for_unknown_and_unpublished(client):
+def test_detail_404_for_unknown_and_unpublished(client, add_place):
     """Unknown and unpublished codes are JSON 404s."""
-    draft = make_place("草稿", status="in_review")
+    draft = add_place("草稿", status="in_review")
     for code in ("ZQ-0000", draft.code):
         response = client.get(f"/api/v1/places/{code}")
         assert response.status_code == 404 and response.get_json()["error"]["status"] == 404

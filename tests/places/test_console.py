@@ -7,9 +7,7 @@ import pytest
 from app.extensions import db
 from app.places import services
 from app.places.models import PlaceName
-from tests.places.archivist_helpers import make_place, publish
-from tests.places.test_import import GOOD, csv_bytes
-from tests.places.test_photos import jpeg_with_gps, png_bomb
+from tests.places.samples import GOOD, csv_bytes, jpeg_with_gps, png_bomb
 
 HX = {"HX-Request": "true"}
 
@@ -62,7 +60,7 @@ def test_anonymous_is_sent_to_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_list_full_page_and_fragment(client, login_as):
+def test_list_full_page_and_fragment(client, login_as, make_place):
     """The list answers a full page normally and only the results fragment to htmx; status filter works."""
     user = login_as("archivist")
     make_place(user)
@@ -110,7 +108,7 @@ def test_form_errors_keep_input_and_422(client, login_as):
     assert db.session.query(PlaceName).count() == 0
 
 
-def test_duplicate_code_is_a_form_error(client, login_as):
+def test_duplicate_code_is_a_form_error(client, login_as, make_place):
     """A taken code is shown next to the code field."""
     user = login_as("archivist")
     make_place(user, code="ZQ-9301")
@@ -134,7 +132,7 @@ def test_add_and_remove_rows_without_js_and_with_htmx(client, login_as):
     assert db.session.query(PlaceName).count() == 0
 
 
-def test_inline_checks(client, login_as):
+def test_inline_checks(client, login_as, make_place):
     """Inline checks: duplicate code is an error, same name in the same 镇街 and far coordinates warn."""
     user = login_as("archivist")
     make_place(user)
@@ -161,7 +159,7 @@ def test_inline_checks(client, login_as):
     assert "míng shuǐ" in pinyin
 
 
-def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_user):
+def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_user, make_place):
     """The author edits and submits; cannot approve; a second archivist approves through the console."""
     author = login_as("archivist")
     place = make_place(author)
@@ -178,7 +176,7 @@ def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_use
     assert place.status == "published" and place.name == "三德范联络站旧址"
 
 
-def test_return_needs_comment(client, login_as, make_user):
+def test_return_needs_comment(client, login_as, make_user, make_place):
     """Returning without a comment is refused; with a comment the entry is a draft again."""
     author = make_user(roles=("archivist",))
     place = make_place(author)
@@ -192,7 +190,7 @@ def test_return_needs_comment(client, login_as, make_user):
     assert place.status == "draft" and place.review_comment == "补充出处"
 
 
-def test_archive_history_diff_restore(client, login_as, make_user):
+def test_archive_history_diff_restore(client, login_as, make_user, make_place):
     """Archive hides the entry; history lists versions; diff shows changes; restore adds a version."""
     user = login_as("archivist")
     place = make_place(user)
@@ -220,7 +218,7 @@ def test_unknown_code_is_404(client, login_as):
         assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
 
 
-def test_photo_upload_refusals_and_management(client, login_as):
+def test_photo_upload_refusals_and_management(client, login_as, make_place):
     """Uploads: real JPEG stored; SVG/PHP refused 422; bomb 413; move and delete via htmx."""
     user = login_as("archivist")
     place = make_place(user)
@@ -255,7 +253,7 @@ def test_photo_upload_refusals_and_management(client, login_as):
     assert [p.id for p in place.photos] == [second.id]
 
 
-def test_50mb_upload_is_413_with_the_limit(client, login_as):
+def test_50mb_upload_is_413_with_the_limit(client, login_as, make_place):
     """A 50 MB upload is refused with a Chinese 413 page stating the limits."""
     user = login_as("archivist")
     place = make_place(user)
@@ -305,7 +303,7 @@ def test_import_token_belongs_to_uploader(client, login_as):
     assert client.post(f"/console/places/import/{token}").status_code == 403
 
 
-def test_export_downloads(client, login_as, make_user):
+def test_export_downloads(client, login_as, make_user, make_place, publish):
     """Export links download every entry with status in each format."""
     user = login_as("archivist")
     place = make_place(user)

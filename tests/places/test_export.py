@@ -4,12 +4,13 @@ import csv
 import io
 import json
 
+import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.places import exporter, importer, services
+from app.places import exporter, services
+from app.places.importing import apply
 from app.places.models import PlaceName
-from tests.places.archivist_helpers import make_place, place_data, publish
 
 FIELDS = (
     "code",
@@ -39,7 +40,9 @@ def _snapshot(place):
     return {k: snap[k] for k in FIELDS}
 
 
-def _entries(make_user):
+@pytest.fixture
+def entries(make_user, make_place, publish):
+    """A draft and a published entry with formula-like text, lists and no coordinates."""
     author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
     first = make_place(author)
     second = make_place(
@@ -63,9 +66,8 @@ def _entries(make_user):
     return first, second
 
 
-def test_csv_neutralises_formulas_and_has_status(app, make_user):
+def test_csv_neutralises_formulas_and_has_status(app, entries):
     """CSV cells starting with = + - @ get a leading apostrophe; the status column is there."""
-    _entries(make_user)
     text = exporter.export("csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     by_code = {r["code"]: r for r in rows}
@@ -74,9 +76,8 @@ def test_csv_neutralises_formulas_and_has_status(app, make_user):
     assert by_code["ZQ-9002"]["status"] == "published" and by_code["ZQ-9001"]["status"] == "draft"
 
 
-def test_xlsx_has_no_formula_cells(app, make_user):
+def test_xlsx_has_no_formula_cells(app, entries):
     """The XLSX holds the neutralised text as strings, never as formulas."""
-    _entries(make_user)
     workbook = load_workbook(io.BytesIO(exporter.export("xlsx")))
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
@@ -85,9 +86,8 @@ def test_xlsx_has_no_formula_cells(app, make_user):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_json_and_geojson(app, make_user):
+def test_json_and_geojson(app, entries):
     """JSON carries every entry with status; GeoJSON only those with coordinates, as [lon, lat]."""
-    _entries(make_user)
     data = json.loads(exporter.export("json"))
     assert {p["code"]: p["status"] for p in data["places"]} == {"ZQ-9001": "draft", "ZQ-9002": "published"}
     geo = json.loads(exporter.export("geojson"))
@@ -96,30 +96,29 @@ def test_json_and_geojson(app, make_user):
     assert geo["features"][0]["geometry"]["coordinates"] == [117.4131, 36.5702]
 
 
-def _round_trip(app, make_user, fmt, filename):
-    places = _entries(make_user)
+def _round_trip(places, fmt, filename):
     before = {p.code: _snapshot(p) for p in places}
     data = exporter.export(fmt)
     for place in db.session.scalars(db.select(PlaceName)):
         db.session.delete(place)
     db.session.commit()
-    report = importer.run(data, filename)
+    report = apply.run(data, filename)
     assert report.created == 2, report.problems
     after = {code: _snapshot(services.get_place(code)) for code in before}
     assert after == before
 
 
-def test_csv_round_trip(app, make_user):
+def test_csv_round_trip(app, entries):
     """Export CSV → delete → import gives the same data (lists, kinds, quotes, newlines, formulas)."""
-    _round_trip(app, make_user, "csv", "export.csv")
+    _round_trip(entries, "csv", "export.csv")
 
 
-def test_xlsx_round_trip(app, make_user):
+def test_xlsx_round_trip(app, entries):
     """Export XLSX → delete → import gives the same data."""
-    _round_trip(app, make_user, "xlsx", "export.xlsx")
+    _round_trip(entries, "xlsx", "export.xlsx")
 
 
-def test_cli_export(app, runner, make_user, tmp_path):
+def test_cli_export(app, runner, make_user, tmp_path, place_data, make_place):
     """`flask places export --format geojson -o PATH` writes the file; CSV goes to stdout."""
     make_place(make_user(roles=("archivist",)), **{k: v for k, v in place_data().items() if k != "code"})
     out = tmp_path / "p.geojson"

@@ -7,23 +7,12 @@ import pytest
 from openpyxl import Workbook
 
 from app.extensions import db
-from app.places import importer, services
+from app.places import services
+from app.places.errors import ImportRejected
+from app.places.importing import apply
 from app.places.models import PlaceName
-from tests.places.archivist_helpers import make_place
-
-HEADER = ",".join(importer.COLUMNS)
-
-
-def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode(encoding)
-
-
-GOOD = [
-    "ZQ-0101,大峪口渡口,曾用名:大峪渡；俗称:老渡口,革命遗址,黄河,大峪口村,黄河街道大峪口村北,117.4701,37.0212,"
-    "解放战争时期,明代设渡。,1947 年支前渡口。,民工冒雨摆渡运粮。,《章丘黄河志》（示例）| https://example.org/a | 第 2 页,"
-    "黄河地名文化；抗战红色足迹,未定级",
-    "ZQ-0102,西营烈士墓,,烈士陵园,明水街道,西营村,,117.536,36.7237,抗日战争时期,,,,,英烈纪念,区级文物保护单位",
-]
+from app.places.rules import COLUMNS
+from tests.places.samples import GOOD, HEADER, csv_bytes
 
 
 def problems(report):
@@ -32,7 +21,7 @@ def problems(report):
 
 def test_good_file_dry_run_writes_nothing(app):
     """A valid file passes the check, counts rows to create, and writes nothing."""
-    report = importer.check(csv_bytes(*GOOD), "places.csv")
+    report = apply.check(csv_bytes(*GOOD), "places.csv")
     assert report.ok, report.problems
     assert report.total_rows == 2 and report.to_create == 2
     assert db.session.query(PlaceName).count() == 0
@@ -48,17 +37,17 @@ def test_good_file_dry_run_writes_nothing(app):
 
 def test_real_run_creates_drafts_and_publish_flag(app, make_user):
     """A real run creates drafts; with publish=True they are published; a second run updates by code."""
-    report = importer.run(csv_bytes(*GOOD), "places.csv")
+    report = apply.run(csv_bytes(*GOOD), "places.csv")
     assert (report.created, report.updated) == (2, 0)
     place = services.get_place("ZQ-0101")
     assert place.status == "draft" and place.revisions[0].note == "导入"
     assert [t.name for t in place.themes] == ["抗战红色足迹", "黄河地名文化"] or len(place.themes) == 2
     changed = GOOD[1].replace("西营烈士墓", "西营烈士陵园")
     services.submit_for_review(services.get_place("ZQ-0102"), make_user(roles=("archivist",)))
-    check = importer.check(csv_bytes(GOOD[0], changed), "places.csv")
+    check = apply.check(csv_bytes(GOOD[0], changed), "places.csv")
     assert check.to_update == 2
     assert any(p.row is None and "正在审核中" in p.message and "ZQ-0102" in p.message for p in check.warnings)
-    report = importer.run(csv_bytes(GOOD[0], changed), "places.csv", publish=True)
+    report = apply.run(csv_bytes(GOOD[0], changed), "places.csv", publish=True)
     assert (report.created, report.updated, report.published) == (0, 2, 2)
     assert services.get_place("ZQ-0102").name == "西营烈士陵园"
     assert services.get_place("ZQ-0102").status == "published"
@@ -67,7 +56,7 @@ def test_real_run_creates_drafts_and_publish_flag(app, make_user):
 def test_bom_and_empty_rows(app):
     """A UTF-8 BOM is accepted and empty rows (also ",,,,") are skipped and counted."""
     data = b"\xef\xbb\xbf" + csv_bytes(GOOD[0], "", ",,,,,,,,,,,,,,,", GOOD[1])
-    report = importer.check(data, "bom.csv")
+    report = apply.check(data, "bom.csv")
     assert report.ok, report.problems
     assert (report.total_rows, report.empty_rows) == (2, 2)
     assert "BOM" in report.encoding
@@ -75,7 +64,7 @@ def test_bom_and_empty_rows(app):
 
 def test_gbk_is_decoded_with_a_warning(app):
     """A GBK file (Excel's default on Chinese Windows) is read as GBK with a file-level warning."""
-    report = importer.check(csv_bytes(*GOOD, encoding="gbk"), "gbk.csv")
+    report = apply.check(csv_bytes(*GOOD, encoding="gbk"), "gbk.csv")
     assert report.ok
     assert report.encoding == "GBK"
     assert any(p.row is None and "GBK" in p.message for p in report.warnings)
@@ -84,7 +73,7 @@ def test_gbk_is_decoded_with_a_warning(app):
 
 def test_undecodable_file_is_refused(app):
     """Bytes that are neither UTF-8 nor GBK give one clear file-level error."""
-    report = importer.check(b"code,name\n\xff\xfe\xfa\x80\x81", "x.csv")
+    report = apply.check(b"code,name\n\xff\xfe\xfa\x80\x81", "x.csv")
     assert not report.ok
     assert "编码" in report.errors[0].message
 
@@ -92,7 +81,7 @@ def test_undecodable_file_is_refused(app):
 def test_wrong_header(app):
     """A wrong header is an error on row 1 naming the unknown and the missing columns."""
     header = HEADER.replace("latitude", "lat").replace("name", "名称")
-    report = importer.check(csv_bytes(GOOD[0], header=header), "bad.csv")
+    report = apply.check(csv_bytes(GOOD[0], header=header), "bad.csv")
     messages = " ".join(p.message for p in report.errors)
     assert all(p.row == 1 for p in report.errors)
     assert "lat" in messages and "名称" in messages and "缺少列" in messages
@@ -125,7 +114,7 @@ def test_wrong_header(app):
 def test_row_errors_name_row_and_column(app, change, column, fragment):
     """Each bad value is an error at its row (2 = first entry) and column, in Chinese."""
     row = GOOD[0].replace(*change, 1)
-    report = importer.check(csv_bytes(GOOD[1], row), "bad.csv")
+    report = apply.check(csv_bytes(GOOD[1], row), "bad.csv")
     assert not report.ok
     hits = [p for p in report.errors if p.row == 3 and p.column == column and fragment in p.message]
     assert hits, [(p.row, p.column, p.message) for p in report.problems]
@@ -133,16 +122,16 @@ def test_row_errors_name_row_and_column(app, change, column, fragment):
 
 def test_duplicate_codes_in_file(app):
     """The second use of a code in the file is an error pointing at the first row."""
-    report = importer.check(csv_bytes(GOOD[0], GOOD[1], GOOD[0].replace("大峪口渡口", "另一个")), "dup.csv")
+    report = apply.check(csv_bytes(GOOD[0], GOOD[1], GOOD[0].replace("大峪口渡口", "另一个")), "dup.csv")
     errors = [p for p in report.errors if p.column == "code"]
     assert len(errors) == 1 and errors[0].row == 4 and "第 2 行" in errors[0].message
 
 
-def test_warnings_outside_bbox_duplicate_name_new_theme(app, make_user):
+def test_warnings_outside_bbox_duplicate_name_new_theme(app, make_user, make_place):
     """Outside Zhangqiu, a same-name entry in the same 镇街, and a new theme are warnings only."""
     make_place(make_user(roles=("archivist",)), code="ZQ-0900", name="西营烈士墓", town="明水街道")
     far = GOOD[0].replace("117.4701,37.0212", "116.4,39.9").replace("黄河地名文化", "新专题甲")
-    report = importer.check(csv_bytes(far, GOOD[1]), "warn.csv")
+    report = apply.check(csv_bytes(far, GOOD[1]), "warn.csv")
     assert report.ok
     found = problems(report)
     assert (2, "latitude", "warning") in found
@@ -154,8 +143,8 @@ def test_warnings_outside_bbox_duplicate_name_new_theme(app, make_user):
 def test_errors_mean_nothing_is_written(app):
     """A real run with one bad row writes no row at all."""
     bad = GOOD[1].replace("36.7237", "200")
-    with pytest.raises(importer.ImportRejected) as info:
-        importer.run(csv_bytes(GOOD[0], bad), "bad.csv")
+    with pytest.raises(ImportRejected) as info:
+        apply.run(csv_bytes(GOOD[0], bad), "bad.csv")
     assert info.value.report.errors[0].row == 3
     assert db.session.query(PlaceName).count() == 0
 
@@ -169,16 +158,16 @@ def test_failure_during_write_rolls_back(app, monkeypatch):
         if calls["n"] == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_schedule", failing)
+    monkeypatch.setattr(apply, "schedule_code", failing)
     with pytest.raises(RuntimeError):
-        importer.run(csv_bytes(*GOOD), "places.csv", publish=True)
+        apply.run(csv_bytes(*GOOD), "places.csv", publish=True)
     assert db.session.query(PlaceName).count() == 0
 
 
 def xlsx_bytes(rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(list(importer.COLUMNS))
+    sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -187,7 +176,7 @@ def xlsx_bytes(rows) -> bytes:
 
 
 def xlsx_row(**overrides):
-    values = dict.fromkeys(importer.COLUMNS, None)
+    values = dict.fromkeys(COLUMNS, None)
     values.update(
         code="ZQ-0201",
         name="埠村会议旧址",
@@ -197,12 +186,12 @@ def xlsx_row(**overrides):
         latitude=36.643,
     )
     values.update(overrides)
-    return [values[c] for c in importer.COLUMNS]
+    return [values[c] for c in COLUMNS]
 
 
 def test_xlsx_values_and_numbers(app):
     """XLSX rows are read as values; numeric cells become coordinates."""
-    report = importer.check(
+    report = apply.check(
         xlsx_bytes([xlsx_row(), [None] * 16, xlsx_row(code="ZQ-0202", name="第二")]), "a.xlsx"
     )
     assert report.ok, report.problems
@@ -213,7 +202,7 @@ def test_xlsx_values_and_numbers(app):
 def test_xlsx_formula_is_flagged_never_evaluated(app):
     """A formula cell (=HYPERLINK) is an error at its row and column; nothing evaluates it."""
     row = xlsx_row(sources='=HYPERLINK("http://evil.example","点我")', story="=1+1")
-    report = importer.check(xlsx_bytes([row]), "f.xlsx")
+    report = apply.check(xlsx_bytes([row]), "f.xlsx")
     columns = {(p.row, p.column) for p in report.errors}
     assert (2, "sources") in columns and (2, "story") in columns
     assert "公式" in report.errors[0].message
@@ -221,9 +210,9 @@ def test_xlsx_formula_is_flagged_never_evaluated(app):
 
 def test_not_an_xlsx(app):
     """A file named .xlsx that is not a workbook, and a legacy .xls, are refused clearly."""
-    assert "不是 Excel" in importer.check(b"hello", "x.xlsx").errors[0].message
-    assert ".xls" in importer.check(b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "x.xls").errors[0].message
-    assert "损坏" in importer.check(b"PK\x03\x04garbage", "x.xlsx").errors[0].message
+    assert "不是 Excel" in apply.check(b"hello", "x.xlsx").errors[0].message
+    assert ".xls" in apply.check(b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "x.xls").errors[0].message
+    assert "损坏" in apply.check(b"PK\x03\x04garbage", "x.xlsx").errors[0].message
 
 
 def test_20000_rows_in_reasonable_time(app):
@@ -233,7 +222,7 @@ def test_20000_rows_in_reasonable_time(app):
         for n in range(20000)
     ]
     started = time.perf_counter()
-    report = importer.check(csv_bytes(*rows), "big.csv")
+    report = apply.check(csv_bytes(*rows), "big.csv")
     elapsed = time.perf_counter() - started
     assert report.ok and report.total_rows == 20000
     assert elapsed < 60, elapsed  # ~2 s alone on this machine; generous for a loaded CI box
@@ -260,7 +249,7 @@ def test_cli_dry_run_and_import(app, runner, tmp_path):
 def test_bulk_created_entries_match_the_orm_snapshot(app, make_user):
     """Entries created by the bulk path read back exactly like their first revision's snapshot."""
     user = make_user(roles=("archivist",))
-    importer.run(csv_bytes(*GOOD), "places.csv", publish=True, user=user)
+    apply.run(csv_bytes(*GOOD), "places.csv", publish=True, user=user)
     db.session.expire_all()
     for code in ("ZQ-0101", "ZQ-0102"):
         place = services.get_place(code)
@@ -278,7 +267,7 @@ def test_20000_new_rows_are_written_in_one_go(app):
         for n in range(20000)
     ]
     started = time.perf_counter()
-    report = importer.run(csv_bytes(*rows), "big.csv")
+    report = apply.run(csv_bytes(*rows), "big.csv")
     elapsed = time.perf_counter() - started
     assert report.created == 20000
     assert db.session.query(PlaceName).count() == 20000

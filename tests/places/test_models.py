@@ -16,7 +16,6 @@ from app.places.models import (
     Town,
 )
 from app.places.reference import ReferenceMatcher, normalize
-from tests.places.public_helpers import make_place
 
 
 def test_migration_seeds_reference_lists(app):
@@ -108,11 +107,11 @@ def test_display_pinyin_uses_apostrophe_and_capital():
     assert pinyin.display_pinyin("章丘") == "Zhāngqiū"
 
 
-def test_workflow_transitions(app, make_user):
+def test_workflow_transitions(app, make_user, add_place):
     """draft → in_review → published → archived; returning needs a comment; wrong moves raise."""
     author = make_user(roles=("archivist",))
     reviewer = make_user(roles=("archivist",))
-    place = make_place(status="draft")
+    place = add_place(status="draft")
     place.author = author
     with pytest.raises(PlaceStateError):
         place.approve(reviewer)
@@ -135,18 +134,18 @@ def test_workflow_transitions(app, make_user):
     assert place.status == "draft"
 
 
-def test_admin_may_review_own_entry(app, make_user):
+def test_admin_may_review_own_entry(app, make_user, add_place):
     """An admin may review any entry; an archivist never their own."""
     admin = make_user(roles=("admin", "archivist"))
-    place = make_place(status="draft")
+    place = add_place(status="draft")
     place.author = admin
     place.submit()
     assert place.can_review(admin)
 
 
-def test_snapshot_and_revision_round_trip(app):
+def test_snapshot_and_revision_round_trip(app, add_place):
     """snapshot() holds every editable field with reference names, and a revision stores it as JSON."""
-    place = make_place(
+    place = add_place(
         "三德范村",
         town="文祖",
         category="红色村庄",
@@ -166,9 +165,9 @@ def test_snapshot_and_revision_round_trip(app):
     assert place.aliases_by_kind() == {"曾用名": ["三德范庄"]}
 
 
-def test_deleting_a_place_removes_its_children(app):
+def test_deleting_a_place_removes_its_children(app, add_place):
     """Aliases, sources and revisions go with their place (cascade)."""
-    place = make_place(aliases=[("老公所", "俗称")])
+    place = add_place(aliases=[("老公所", "俗称")])
     db.session.add(PlaceRevision(place=place, snapshot=place.snapshot()))
     db.session.commit()
     db.session.delete(place)

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from app.places import photos
-from tests.places.archivist_helpers import make_place
+from app.places.errors import PhotoError
 
 
 def jpeg_with_gps(width=1600, height=1200) -> bytes:
@@ -70,14 +70,14 @@ def test_reencoded_file_has_no_exif(app):
 )
 def test_non_rasters_are_refused(app, data, message):
     """SVG, a PHP script named .jpg, GIF and empty uploads are refused with a Chinese message."""
-    with pytest.raises(photos.PhotoError, match=message) as info:
+    with pytest.raises(PhotoError, match=message) as info:
         photos.process_image(data)
     assert info.value.status == 422
 
 
 def test_pixel_bomb_is_refused_without_decoding(app):
     """A 30000×30000 PNG is refused (413) from its header, with a Chinese message."""
-    with pytest.raises(photos.PhotoError, match="图片尺寸太大") as info:
+    with pytest.raises(PhotoError, match="图片尺寸太大") as info:
         photos.process_image(png_bomb())
     assert info.value.status == 413
 
@@ -85,7 +85,7 @@ def test_pixel_bomb_is_refused_without_decoding(app):
 def test_moderately_large_image_over_our_cap_is_refused(app):
     """An image under Pillow's own limit but over our pixel cap is refused with its size."""
     app.config["PLACES_MAX_PHOTO_PIXELS"] = 1_000_000
-    with pytest.raises(photos.PhotoError, match="1600×1200") as info:
+    with pytest.raises(PhotoError, match="1600×1200") as info:
         photos.process_image(jpeg_with_gps())
     assert info.value.status == 413
 
@@ -93,14 +93,14 @@ def test_moderately_large_image_over_our_cap_is_refused(app):
 def test_oversize_bytes_are_refused(app):
     """More bytes than the per-photo limit is a 413 with the limit in the message."""
     app.config["PLACES_MAX_PHOTO_BYTES"] = 1000
-    with pytest.raises(photos.PhotoError, match="最大") as info:
+    with pytest.raises(PhotoError, match="最大") as info:
         photos.process_image(jpeg_with_gps())
     assert info.value.status == 413
 
 
 def test_truncated_jpeg_is_refused(app):
     """A cut-off JPEG is reported as damaged, not a 500."""
-    with pytest.raises(photos.PhotoError, match="损坏"):
+    with pytest.raises(PhotoError, match="损坏"):
         photos.process_image(jpeg_with_gps()[:3000])
 
 
@@ -113,7 +113,7 @@ def test_png_with_alpha_is_flattened(app):
     assert Image.open(io.BytesIO(processed.full)).getpixel((5, 5)) == (255, 255, 255)
 
 
-def test_store_reorder_delete(app, make_user):
+def test_store_reorder_delete(app, make_user, make_place):
     """Photos are stored under random names with the Chinese file name as caption; reorder; delete."""
     place = make_place(make_user(roles=("archivist",)))
     first = photos.store_photo(place, jpeg_with_gps(), "C:\\照片\\联络站旧址正门.jpg", credit="区档案馆")

@@ -6,7 +6,6 @@ import pytest
 from PIL import Image
 
 from app.search import reset_index
-from tests.places.public_helpers import make_place
 
 HX = {"HX-Request": "true"}
 
@@ -16,9 +15,9 @@ def fresh_index(app):
     reset_index(app)
 
 
-def test_list_full_page_and_fragment(client):
+def test_list_full_page_and_fragment(client, add_place):
     """/places/ answers a full page normally and only the results fragment to an htmx request."""
-    make_place("埠村抗日民主政府旧址")
+    add_place("埠村抗日民主政府旧址")
     full = client.get("/places/?q=埠村")
     html = full.get_data(as_text=True)
     assert full.status_code == 200 and "<html" in html and 'id="place-search"' in html
@@ -32,9 +31,9 @@ def test_list_full_page_and_fragment(client):
     assert fragment.headers["HX-Push-Url"].startswith("/places/?q=%E5%9F%A0")
 
 
-def test_results_show_name_pinyin_category_town_era_snippet(client):
+def test_results_show_name_pinyin_category_town_era_snippet(client, add_place):
     """A result line shows the highlighted name, tone pinyin, category, 镇街, era and a snippet."""
-    make_place(
+    add_place(
         "长岭村", town="文祖街道", category="红色村庄", era="抗日战争时期", story="长岭村是有名的堡垒村。"
     )
     html = client.get("/places/?q=长岭", headers=HX).get_data(as_text=True)
@@ -43,10 +42,10 @@ def test_results_show_name_pinyin_category_town_era_snippet(client):
     assert 'class="snippet"' in html
 
 
-def test_load_more_returns_only_the_next_items(client):
+def test_load_more_returns_only_the_next_items(client, add_place):
     """加载更多 (page 2 with htmx) answers list items plus the next button, not the whole results block."""
     for n in range(23):
-        make_place(f"测试纪念亭{n:02d}", town="明水街道")
+        add_place(f"测试纪念亭{n:02d}", town="明水街道")
     first = client.get("/places/?town=明水街道", headers=HX).get_data(as_text=True)
     assert first.count('class="place-item"') == 20 and "加载更多" in first
     more = client.get("/places/?town=明水街道&page=2", headers=HX)
@@ -56,11 +55,11 @@ def test_load_more_returns_only_the_next_items(client):
     assert "<html" in plain and "上一页" in plain
 
 
-def test_facets_with_counts_and_filters(client):
+def test_facets_with_counts_and_filters(client, add_place):
     """Facet counts per 镇街 appear, and a filter narrows the list."""
-    make_place("甲地纪念碑", town="明水街道", category="纪念设施")
-    make_place("乙地纪念碑", town="明水街道", category="纪念设施")
-    make_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
+    add_place("甲地纪念碑", town="明水街道", category="纪念设施")
+    add_place("乙地纪念碑", town="明水街道", category="纪念设施")
+    add_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
     html = client.get("/places/?q=纪念碑&facets=1").get_data(as_text=True)
     assert '明水街道 <span class="count">2</span>' in html
     filtered = client.get("/places/?q=纪念碑&town=垛庄镇", headers=HX).get_data(as_text=True)
@@ -68,12 +67,12 @@ def test_facets_with_counts_and_filters(client):
     assert "甲地" not in filtered
 
 
-def test_facet_counts_load_on_demand(client):
+def test_facet_counts_load_on_demand(client, add_place):
     """The search page leaves facet counts out (a collapsed panel with a lazy hx-get and a no-JS link);
     /places/facets answers the counts as a fragment for htmx and as the page with the panel open otherwise."""
-    make_place("甲地纪念碑", town="明水街道", category="纪念设施")
-    make_place("乙地纪念碑", town="明水街道", category="纪念设施")
-    make_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
+    add_place("甲地纪念碑", town="明水街道", category="纪念设施")
+    add_place("乙地纪念碑", town="明水街道", category="纪念设施")
+    add_place("丙地纪念碑", town="垛庄镇", category="纪念设施")
     for headers in ({}, HX):
         html = client.get("/places/?q=纪念碑", headers=headers).get_data(as_text=True)
         assert 'class="count"' not in html
@@ -101,13 +100,13 @@ def test_facet_counts_load_on_demand(client):
     assert client.get("/places/?q=不存在的地名xyz").get_data(as_text=True).count('id="facets"') == 0
 
 
-def test_result_lines_follow_renames_and_moves_at_once(app, client):
+def test_result_lines_follow_renames_and_moves_at_once(app, client, add_place):
     """The per-process cache of result-line rows never shows an old pinyin or distance after an edit."""
     from app.extensions import db
     from app.places import pinyin
     from app.places.search_docs import schedule_code
 
-    place = make_place("长岭村", town="文祖街道", latitude=36.60, longitude=117.40)
+    place = add_place("长岭村", town="文祖街道", latitude=36.60, longitude=117.40)
     first = client.get("/places/?q=长岭", headers=HX).get_data(as_text=True)
     assert "cháng lǐng cūn" in first
     place.name = "长岭新村"
@@ -119,10 +118,10 @@ def test_result_lines_follow_renames_and_moves_at_once(app, client):
     assert "cháng lǐng xīn cūn" in html and "约 0.0 公里" in html
 
 
-def test_sort_by_name_and_by_distance_from_a_town(client):
+def test_sort_by_name_and_by_distance_from_a_town(client, add_place):
     """sort=name orders by pinyin; near=<镇街> sorts by distance from the 镇街 centre and shows km."""
-    make_place("八一纪念亭", town="黄河街道", latitude=37.02, longitude=117.47)
-    make_place("安家纪念亭", town="垛庄镇", latitude=36.50, longitude=117.48)
+    add_place("八一纪念亭", town="黄河街道", latitude=37.02, longitude=117.47)
+    add_place("安家纪念亭", town="垛庄镇", latitude=36.50, longitude=117.48)
     by_name = client.get("/places/?q=纪念亭&sort=name", headers=HX).get_data(as_text=True)
     assert by_name.index("安家") < by_name.index("八一")
     near = client.get("/places/?q=纪念亭&near=黄河街道", headers=HX).get_data(as_text=True)
@@ -141,9 +140,9 @@ def test_empty_search_helps(client):
     assert "没有找到" in html
 
 
-def test_place_page_shows_everything(client):
+def test_place_page_shows_everything(client, add_place):
     """The place page shows name, tone pinyin, aliases by kind, facts, map links, story, sources, themes."""
-    place = make_place(
+    place = add_place(
         "宁家埠渡口",
         town="宁家埠",
         aliases=[("宁家埠老渡", "曾用名"), ("北渡", "俗称")],
@@ -166,9 +165,9 @@ def test_place_page_shows_everything(client):
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "archived"])
-def test_unpublished_entries_are_404_everywhere(client, status):
+def test_unpublished_entries_are_404_everywhere(client, status, add_place):
     """Drafts, entries in review and archived entries are 404 on the page and the API, absent elsewhere."""
-    place = make_place("秘密旧址甲", status=status)
+    place = add_place("秘密旧址甲", status=status)
     assert client.get(f"/places/{place.code}").status_code == 404
     assert client.get(f"/api/v1/places/{place.code}").status_code == 404
     assert "秘密旧址甲" not in client.get("/places/?q=秘密旧址").get_data(as_text=True)
@@ -182,19 +181,19 @@ def test_unknown_code_is_404(client):
     assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
 
 
-def test_related_places_nearby_and_same_theme(client):
+def test_related_places_nearby_and_same_theme(client, add_place):
     """Related places list a nearby entry and one from the same theme."""
-    place = make_place("甲村烈士墓", themes=["英烈纪念"], latitude=36.70, longitude=117.50)
-    make_place("乙村纪念馆", latitude=36.705, longitude=117.505)
-    make_place("丙村烈士墓", themes=["英烈纪念"], latitude=36.95, longitude=117.20)
+    place = add_place("甲村烈士墓", themes=["英烈纪念"], latitude=36.70, longitude=117.50)
+    add_place("乙村纪念馆", latitude=36.705, longitude=117.505)
+    add_place("丙村烈士墓", themes=["英烈纪念"], latitude=36.95, longitude=117.20)
     html = client.get(f"/places/{place.code}").get_data(as_text=True)
     assert "相关地名" in html and "乙村纪念馆" in html and "丙村烈士墓" in html and "同属专题" in html
 
 
-def test_theme_pages(client):
+def test_theme_pages(client, add_place):
     """The themes index lists themes with entries; a theme page lists its published entries; unknown is 404."""
-    make_place("老渡口", themes=["黄河地名文化"])
-    make_place("草稿渡口", themes=["黄河地名文化"], status="draft")
+    add_place("老渡口", themes=["黄河地名文化"])
+    add_place("草稿渡口", themes=["黄河地名文化"], status="draft")
     index = client.get("/places/themes/").get_data(as_text=True)
     assert "黄河地名文化" in index and "收录 1 处" in index
     page = client.get("/places/themes/huanghe-diming-wenhua")
@@ -204,10 +203,10 @@ def test_theme_pages(client):
     assert client.get("/places/themes/yinglie-jinian").status_code == 404  # no published entries
 
 
-def test_geojson_lists_published_places(client):
+def test_geojson_lists_published_places(client, add_place):
     """/places.geojson is a FeatureCollection of published places with [lon, lat] points."""
-    place = make_place("坐标测试地", latitude=36.7, longitude=117.5)
-    make_place("无坐标地", latitude=None, longitude=None)
+    place = add_place("坐标测试地", latitude=36.7, longitude=117.5)
+    add_place("无坐标地", latitude=None, longitude=None)
     response = client.get("/places.geojson")
     assert response.mimetype == "application/geo+json"
     data = response.get_json()
@@ -218,9 +217,9 @@ def test_geojson_lists_published_places(client):
     assert all(f["properties"]["name"] != "无坐标地" for f in data["features"])
 
 
-def test_sitemap_lists_published_places_and_themes(client):
+def test_sitemap_lists_published_places_and_themes(client, add_place):
     """The sitemap has each published place and each theme with entries."""
-    place = make_place("地图测试地", themes=["英烈纪念"])
+    place = add_place("地图测试地", themes=["英烈纪念"])
     xml = client.get("/sitemap.xml").get_data(as_text=True)
     assert f"/places/{place.code}" in xml and "/places/themes/yinglie-jinian" in xml
 
@@ -231,11 +230,11 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_photos_are_shown_and_served_only_for_published_places(client):
+def test_photos_are_shown_and_served_only_for_published_places(client, add_place):
     """Photos appear with srcset, caption and credit; files are served for published places only."""
     from app.places.photos import store_photo
 
-    place = make_place("照片测试地")
+    place = add_place("照片测试地")
     photo = store_photo(place, _png(), "老照片.png", caption="旧址正门", credit="示例图片")
     html = client.get(f"/places/{place.code}").get_data(as_text=True)
     assert "旧址正门" in html and "示例图片" in html and "320w" in html and "960w" in html
@@ -246,14 +245,14 @@ def test_photos_are_shown_and_served_only_for_published_places(client):
         response.close()
     assert client.get("/places/photos/..%2Fsecret.jpg").status_code == 404
     assert client.get("/places/photos/0123456789abcdef.jpg").status_code == 404
-    hidden = make_place("草稿照片地", status="draft")
+    hidden = add_place("草稿照片地", status="draft")
     draft_photo = store_photo(hidden, _png(), "草稿.png")
     assert client.get(f"/places/photos/{draft_photo.filename}").status_code == 404
 
 
-def test_home_page_has_a_places_section(client):
+def test_home_page_has_a_places_section(client, add_place):
     """The home page shows the places section with the published count and a search box."""
-    make_place("首页测试地", themes=["英烈纪念"])
+    add_place("首页测试地", themes=["英烈纪念"])
     html = client.get("/").get_data(as_text=True)
     assert (
         "已收录章丘 18 个镇街的红色地名 1 处" in html and 'id="home-place-q"' in html and "英烈纪念" in html

@@ -5,7 +5,6 @@ import pytest
 from app.extensions import db
 from app.places.search_docs import load, schedule_place
 from app.search import reset_index, search
-from tests.places.public_helpers import make_place
 
 
 @pytest.fixture(autouse=True)
@@ -18,8 +17,8 @@ def _codes(q, **kwargs):
 
 
 @pytest.fixture
-def sample(app):
-    return make_place(
+def sample(app, add_place):
+    return add_place(
         "宁家埠抗日民主政府旧址",
         town="宁家埠街道",
         aliases=[("老公所", "俗称"), ("宁埠政府", "简称")],
@@ -49,9 +48,9 @@ def test_published_place_is_findable(sample, query):
     assert sample.code in _codes(query)
 
 
-def test_publish_makes_findable_and_archive_removes(app):
+def test_publish_makes_findable_and_archive_removes(app, add_place):
     """A draft is not in the index; publishing adds it; archiving removes it again."""
-    place = make_place("卧牛山战斗遗址", status="draft")
+    place = add_place("卧牛山战斗遗址", status="draft")
     assert place.code not in _codes("卧牛山")
     place.status = "in_review"
     place.publish_directly()
@@ -64,18 +63,18 @@ def test_publish_makes_findable_and_archive_removes(app):
     assert place.code not in _codes("卧牛山")
 
 
-def test_archive_removes_from_the_index(app):
+def test_archive_removes_from_the_index(app, add_place):
     """After archiving, the index no longer holds the entry (checked without a searcher cached earlier)."""
-    place = make_place("卧牛山纪念亭")
+    place = add_place("卧牛山纪念亭")
     place.archive()
     schedule_place(place)
     db.session.commit()
     assert place.code not in _codes("卧牛山")
 
 
-def test_edit_of_published_place_is_reindexed(app):
+def test_edit_of_published_place_is_reindexed(app, add_place):
     """Renaming a published place updates what the index finds."""
-    place = make_place("旧名纪念亭")
+    place = add_place("旧名纪念亭")
     place.name = "新名纪念亭"
     schedule_place(place)
     db.session.commit()
@@ -91,10 +90,10 @@ def test_facets_and_fields(sample):
     assert ("抗战红色足迹", 1) in result.facets["theme"]
 
 
-def test_provider_yields_published_only(app):
+def test_provider_yields_published_only(app, add_place):
     """The provider returns published places only, for all ids and for given ids."""
-    public = make_place("公开地")
-    hidden = make_place("草稿地", status="draft")
+    public = add_place("公开地")
+    hidden = add_place("草稿地", status="draft")
     assert [d.id for d in load(None)] == [public.code]
     assert [d.id for d in load([public.code, hidden.code])] == [public.code]
     doc = next(iter(load([public.code])))

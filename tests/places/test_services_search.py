@@ -4,7 +4,6 @@ import threading
 
 from app.places import services
 from app.search import search
-from tests.places.archivist_helpers import make_place, place_data, publish
 
 
 def _codes(q):
@@ -25,7 +24,7 @@ def _codes_in_new_thread(app, q):
     return out["codes"]
 
 
-def test_publish_edit_archive_follow_the_index(app, make_user):
+def test_publish_edit_archive_follow_the_index(app, make_user, place_data, make_place, publish):
     """A draft is not findable; approved it is; an edit is re-indexed; archived it is gone."""
     author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
     place = make_place(author, name="鹅庄烈士纪念亭", code="ZQ-9101")
@@ -39,7 +38,7 @@ def test_publish_edit_archive_follow_the_index(app, make_user):
     assert "ZQ-9101" not in _codes_in_new_thread(app, "鹅庄")
 
 
-def test_archive_is_gone_for_a_thread_that_searched_before(app, make_user):
+def test_archive_is_gone_for_a_thread_that_searched_before(app, make_user, make_place, publish):
     """A thread that already searched no longer finds an entry after it is archived."""
     author, reviewer = make_user(roles=("archivist",)), make_user(roles=("archivist",))
     place = publish(make_place(author, name="鹅庄烈士纪念亭", code="ZQ-9101"), author, reviewer)

@@ -1,4 +1,4 @@
-"""Archivist console: bulk import (upload → dry-run report → confirm) and export downloads."""
+"""Console import (upload → dry-run report → confirm) and export downloads."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from pathlib import Path
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from app.places import exporter, importer
+from app.places import exporter
 from app.places.console import STAFF, console_bp
+from app.places.errors import ImportRejected
 from app.places.forms import ImportForm
-from app.places.models import STATUS_LABELS
+from app.places.importing import apply
+from app.places.rules import COLUMNS, STATUS_LABELS
 from app.web.access import role_required
 from app.web.errors import error_response
 from app.web.render import render
@@ -49,18 +51,18 @@ def import_upload():
     """Upload a CSV/XLSX file and see the dry-run report by row and column."""
     form = ImportForm()
     if request.method == "GET":
-        return render("places/console/import_upload.html", form=form, columns=importer.COLUMNS)
+        return render("places/console/import_upload.html", form=form, columns=COLUMNS)
     upload = request.files.get("file")
     if not form.validate_on_submit() or upload is None or not upload.filename:
         return render(
             "places/console/import_upload.html",
             form=form,
-            columns=importer.COLUMNS,
+            columns=COLUMNS,
             error="请选择一个 CSV 或 XLSX 文件。",
             status=422,
         )
     data = upload.read()
-    report = importer.check(data, upload.filename)
+    report = apply.check(data, upload.filename)
     token = None
     if report.ok:
         token = secrets.token_hex(IMPORT_TOKEN_BYTES)
@@ -94,8 +96,8 @@ def import_confirm(token: str):
         abort(403)
     publish = bool(meta.get("publish")) and current_user.has_role("admin")
     try:
-        report = importer.run(blob.read_bytes(), meta.get("filename", ""), publish=publish, user=current_user)
-    except importer.ImportRejected as exc:
+        report = apply.run(blob.read_bytes(), meta.get("filename", ""), publish=publish, user=current_user)
+    except ImportRejected as exc:
         # The data changed since the dry run (e.g. a code was taken meanwhile): show the new report.
         return render(
             "places/console/import_report.html", report=exc.report, token=None, publish=False, status=422

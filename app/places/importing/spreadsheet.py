@@ -1,4 +1,4 @@
-"""Reading CSV and XLSX files into rows of text cells for the place importer.
+"""Reading CSV and XLSX files into rows of text cells for the place import.
 
 CSV is UTF-8 with or without BOM; GBK/GB18030 (Excel's "CSV" on Chinese Windows) is decoded with a
 file-level warning; anything else is refused. XLSX is opened read-only with ``data_only=False``, so formulas
@@ -11,18 +11,10 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from app.places.importer import ImportReport
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not CSV/XLSX, undecodable, no header)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from app.places.errors import ImportFileError
+from app.places.importing.report import ImportReport
 
 
 def _decode_csv(data: bytes, report: ImportReport) -> str:
@@ -77,7 +69,7 @@ def _read_csv(data: bytes, report: ImportReport) -> Iterator[tuple[int, list[str
 
 
 def _read_xlsx(data: bytes, report: ImportReport) -> Iterator[tuple[int, list[str], set[int]]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy; loaded on the first XLSX upload, not at app start
 
     report.encoding = "XLSX"
     try:

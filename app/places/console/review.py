@@ -1,0 +1,134 @@
+"""Console review workflow (submit, approve, return, archive, reopen) and an entry's history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.places import revisions, services
+from app.places.console import STAFF, console_bp
+from app.places.console.entries import place_or_404
+from app.places.errors import PlaceError
+from app.places.forms import CommentForm
+from app.places.rules import STATUS_LABELS
+from app.web.access import role_required
+from app.web.actions import run_action
+from app.web.render import render
+
+
+def _workflow(code: str, action, success: str):
+    """Run one workflow step on the entry; a refusal re-renders the entry page (403 or 409)."""
+    place = place_or_404(code)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+    def render_page(status: int, error: str | None):
+        return render(
+            "places/console/place_detail.html",
+            place=place,
+            comment_form=form,
+            action_error=error,
+            status=status,
+        )
+
+    return run_action(
+        lambda: action(place, form.comment.data or ""),
+        form=None,  # the error goes above the actions, not under the comment field
+        render_page=render_page,
+        success=success,
+        redirect_to=url_for(".view_place", code=place.code),
+    )
+
+
+@console_bp.post("/<code>/submit")
+@role_required(*STAFF)
+def submit_place(code: str):
+    """Send a draft to the review queue."""
+    return _workflow(code, lambda p, _c: services.submit_for_review(p, current_user), "已提交审核。")
+
+
+@console_bp.post("/<code>/approve")
+@role_required(*STAFF)
+def approve_place(code: str):
+    """Approve and publish (a different archivist than the author, or an admin)."""
+    return _workflow(code, lambda p, c: services.approve(p, current_user, c), "审核通过，已发布。")
+
+
+@console_bp.post("/<code>/return")
+@role_required(*STAFF)
+def return_place(code: str):
+    """Return an entry in review to its author with a comment."""
+    return _workflow(code, lambda p, c: services.return_with_comment(p, current_user, c), "已退回修改。")
+
+
+@console_bp.post("/<code>/archive")
+@role_required(*STAFF)
+def archive_place(code: str):
+    """Archive an entry (hidden from the public)."""
+    return _workflow(code, lambda p, _c: services.archive(p, current_user), "已归档，公众页面不再显示。")
+
+
+@console_bp.post("/<code>/reopen")
+@role_required(*STAFF)
+def reopen_place(code: str):
+    """Turn a published or archived entry back into a draft."""
+    return _workflow(code, lambda p, _c: services.reopen(p, current_user), "已转为草稿。")
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+
+@console_bp.get("/<code>/history")
+@role_required(*STAFF)
+def place_history(code: str):
+    """Every saved version of an entry, newest first."""
+    place = place_or_404(code)
+    return render(
+        "places/console/place_history.html", place=place, revisions=place.revisions, statuses=STATUS_LABELS
+    )
+
+
+@console_bp.get("/<code>/history/<int:revision_id>")
+@role_required(*STAFF)
+def revision_diff(code: str, revision_id: int):
+    """What changed in one version compared with the one before it (or with ?against=ID)."""
+    place = place_or_404(code)
+    revision = revisions.get_revision(place, revision_id)
+    if revision is None:
+        abort(404)
+    history = place.revisions
+    against_id = request.args.get("against", type=int)
+    if against_id:
+        older = revisions.get_revision(place, against_id)
+        if older is None:
+            abort(404)
+    else:
+        index = history.index(revision)
+        older = history[index + 1] if index + 1 < len(history) else None
+    changes = revisions.diff_revisions(older.snapshot if older else {}, revision.snapshot)
+    return render(
+        "places/console/revision_diff.html",
+        place=place,
+        revision=revision,
+        older=older,
+        changes=changes,
+        revisions=history,
+    )
+
+
+@console_bp.post("/<code>/history/<int:revision_id>/restore")
+@role_required(*STAFF)
+def restore_revision(code: str, revision_id: int):
+    """Restore an older version as a new version."""
+    place = place_or_404(code)
+    revision = revisions.get_revision(place, revision_id)
+    if revision is None:
+        abort(404)
+    try:
+        revisions.restore_revision(place, revision, current_user)
+    except PlaceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".place_history", code=place.code), code=303)
+    flash(f"已恢复到版本 #{revision.id}（作为新版本保存）。", "success")
+    return redirect(url_for(".view_place", code=place.code), code=303)
