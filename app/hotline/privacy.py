@@ -18,23 +18,21 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
-from sqlalchemy import Text
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
+from app.web.errors import DomainError
 
 KEY_FILE = "hotline-data.key"
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-－—–.()（）]+")
 
 
-class InvalidPhone(ValueError):
+class InvalidPhone(DomainError, ValueError):
     """The input is not a mainland China mobile number."""
 
-    message = "请填写 11 位手机号码（中国大陆），例如 138 1234 5678。"
-
-    def __init__(self, message: str | None = None):
-        if message:
-            self.message = message
-        super().__init__(self.message)
+    default = "请填写 11 位手机号码（中国大陆），例如 138 1234 5678。"
 
 
 def normalize_phone(raw: str | None) -> str:
@@ -175,3 +173,23 @@ class EncryptedText(TypeDecorator):
         except InvalidToken:
             current_app.logger.error("hotline: a value could not be decrypted (wrong HOTLINE_DATA_KEY?)")
             return "（无法解密）"
+
+
+def rotate_encryption() -> int:
+    """Re-encrypt every ``EncryptedText`` value in every table with the newest key."""
+    count = 0
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
+        if not columns:
+            continue
+        pk = list(table.primary_key.columns)[0]
+        raw = table.c
+        stmt = select(pk, *[raw[c.name].cast(db.Text).label(c.name) for c in columns])
+        for row in db.session.execute(stmt).mappings().all():
+            # type_coerce: write the new token as plain text (the column type would encrypt it again).
+            values = {c.name: type_coerce(rotate(row[c.name]), db.Text) for c in columns if row[c.name]}
+            if values:
+                db.session.execute(table.update().where(pk == row[pk.name]).values(**values))
+                count += 1
+    db.session.commit()
+    return count

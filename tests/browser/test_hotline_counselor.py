@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.hotline import cases
+from app.hotline.cases import services as cases
 from app.web.time import local_day_bounds, local_today, utcnow
-from tests.hotline.cases_factory import make_booking_case, phone_in
+from tests.hotline.factories import make_booking_case, phone_in
 
 PASSWORD = "counselor-browser-pw-2026"
 

@@ -5,8 +5,8 @@ import re
 from datetime import time
 from pathlib import Path
 
-from app.hotline.models import Booking
-from tests.hotline.booking_factory import create_slot
+from app.hotline.booking.models import Booking
+from tests.hotline.factories import create_slot
 
 SHOTS = os.environ.get("HOTLINE_SHOTS")  # set to a directory to keep screenshots of each step
 

@@ -1,0 +1,434 @@
+"""Counselor console for hotline cases: Today, the case list, case pages and their actions, phone-in
+form, statistics (also for admins) and the access log (admins only).
+
+Case actions are plain forms (POST → 303 back to the case page) that htmx enhances: with
+``HX-Request`` they answer the case-body fragment instead. Every response that shows personal data
+is recorded in the access log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.hotline.blueprint import bp
+from app.hotline.booking.models import TOPICS
+from app.hotline.cases import queries
+from app.hotline.cases import services as cases
+from app.hotline.cases.charts import chart_for
+from app.hotline.cases.forms import (
+    AssignForm,
+    CallForm,
+    EmptyForm,
+    FollowUpForm,
+    NoteForm,
+    PhoneInForm,
+    PhoneSearchForm,
+    PriorityForm,
+    StatusForm,
+)
+from app.hotline.cases.models import (
+    CALL_RESULTS,
+    PRIORITIES,
+    STATUSES,
+    AccessLog,
+    Case,
+    CaseError,
+    CaseNote,
+    FollowUp,
+)
+from app.hotline.cases.stats import add_months, compute_stats, default_period, shown, stats_csv
+from app.web.access import role_required
+from app.web.actions import run_action
+from app.web.render import render, wants_fragment
+from app.web.time import local_today, utcnow
+
+CASE_PAGE = "hotline/console/cases_detail.html"
+CASE_BODY = "hotline/console/_cases_body.html"
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _case_or_404(number: str) -> Case:
+    case = cases.get_case(number)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _case_forms(case: Case, **overrides) -> dict:
+    """Fresh action forms for the case page (``overrides`` keep a failed form with its errors)."""
+    status_form = overrides.get("status_form") or StatusForm(formdata=None)
+    status_form.status.choices = {"": "请选择"} | {s: s for s in case.allowed_statuses()}
+    assign_form = overrides.get("assign_form") or AssignForm(
+        formdata=None, assignee=str(case.assignee_id or "")
+    )
+    assign_form.assignee.choices = {"": "（暂不分派）"} | {
+        str(u.id): u.display_name for u in queries.counselors()
+    }
+    return {
+        "status_form": status_form,
+        "assign_form": assign_form,
+        "priority_form": overrides.get("priority_form")
+        or PriorityForm(formdata=None, priority=case.priority),
+        "call_form": overrides.get("call_form") or CallForm(formdata=None),
+        "note_form": overrides.get("note_form") or NoteForm(formdata=None),
+        "follow_form": overrides.get("follow_form") or FollowUpForm(formdata=None),
+        "empty_form": EmptyForm(formdata=None),
+    }
+
+
+def _render_case(
+    case: Case, status: int = 200, message: str | None = None, error: str | None = None, **overrides
+):
+    """The case page (or its body fragment for htmx), logged as a read of personal data."""
+    cases.log_access(current_user, case, "view_fragment" if wants_fragment() else "view")
+    response = render(
+        CASE_PAGE,
+        CASE_BODY,
+        status=status,
+        case=case,
+        threads=cases.note_threads(case),
+        message=message,
+        error=error,
+        call_results=CALL_RESULTS,
+        today=local_today(),
+        now=utcnow(),
+        **_case_forms(case, **overrides),
+    )
+    return _no_store(response)
+
+
+def _act(number: str, form_name: str, form, action, success: str):
+    """Run one case action with ``run_action``: fragment or 303 on success, the form with its errors.
+
+    A ``CaseError`` that names no field is shown under the form's first field (if it has one).
+    """
+    case = _case_or_404(number)
+    if form_name == "status_form":
+        form.status.choices = {s: s for s in case.allowed_statuses()}
+
+    def run() -> None:
+        try:
+            action(case, form)
+        except CaseError as exc:
+            if getattr(form, exc.field or "", None) is None:
+                exc.field = next((f.name for f in form if f.name != "csrf_token"), None)
+            raise
+
+    return run_action(
+        run,
+        form=form,
+        render_page=lambda status, error: _render_case(case, status=status, error=error, **{form_name: form}),
+        success=success,
+        redirect_to=url_for("hotline.cases_detail", number=case.number),
+        fragment=lambda message: _render_case(case, message=message),
+    )
+
+
+# --- Today and the list ---------------------------------------------------------------------------
+
+
+@bp.get("/console/hotline/")
+@role_required("counselor")
+def console_today():
+    """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due."""
+    mine = request.args.get("mine") == "1"
+    view = queries.today_overview(assignee=current_user if mine else None)
+    return render("hotline/console/today.html", "hotline/console/_today_list.html", view=view, mine=mine)
+
+
+def _filters_from_args() -> queries.CaseFilters:
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, "").strip())
+        except ValueError:
+            return None
+
+    return queries.CaseFilters(
+        q=request.args.get("q", "")[:40],
+        status=request.args.get("status", ""),
+        assignee=request.args.get("assignee", ""),
+        topic=request.args.get("topic", ""),
+        priority=request.args.get("priority", ""),
+        date_from=day("from"),
+        date_to=day("to"),
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+
+
+def _render_list(filters, result, phone_form=None, status: int = 200, phone_search: bool = False):
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render(
+        "hotline/console/cases_list.html",
+        "hotline/console/_cases_results.html",
+        status=status,
+        filters=filters,
+        result=result,
+        phone_form=phone_form or PhoneSearchForm(formdata=None),
+        phone_search=phone_search,
+        page_url=lambda page: url_for("hotline.cases_list", page=page, **args),
+        statuses=STATUSES,
+        topics=TOPICS,
+        priorities=PRIORITIES,
+        counselors=queries.counselors(),
+    )
+
+
+@bp.get("/console/hotline/cases/")
+@role_required("counselor")
+def cases_list():
+    """The case list with filters and search by case number or booking reference."""
+    filters = _filters_from_args()
+    return _render_list(filters, queries.list_cases(filters, current_user))
+
+
+@bp.post("/console/hotline/cases/by-phone")
+@role_required("counselor")
+def cases_by_phone():
+    """Find a resident's cases by phone number (POST: the number stays out of URLs and server logs)."""
+    form = PhoneSearchForm()
+    filters = queries.CaseFilters()
+    if form.validate_on_submit():
+        try:
+            result = queries.find_cases_by_phone(form.phone.data)
+        except CaseError as exc:
+            form.phone.errors = [*form.phone.errors, exc.message]
+        else:
+            cases.log_access(current_user, None, "search_phone")
+            return _no_store(_render_list(filters, result, form, phone_search=True))
+    empty = queries.CasePage(items=[], total=0, page=1, pages=1)
+    return _no_store(_render_list(filters, empty, form, status=422, phone_search=True))
+
+
+@bp.route("/console/hotline/cases/new", methods=["GET", "POST"])
+@role_required("counselor")
+def cases_new():
+    """Quick form for a resident who phoned in: opens a case assigned to the counselor."""
+    form = PhoneInForm()
+    if form.validate_on_submit():
+        try:
+            case = cases.open_phone_in_case(
+                current_user,
+                topic=form.topic.data,
+                mode=form.mode.data,
+                nickname=form.nickname.data,
+                phone=form.phone.data,
+                description=form.description.data,
+                town=form.town.data,
+                priority=form.priority.data,
+            )
+        except CaseError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "topic").errors.append(exc.message)
+        else:
+            flash(f"已建档：个案 {case.number}。", "success")
+            return redirect(url_for("hotline.cases_detail", number=case.number), code=303)
+    status = 422 if request.method == "POST" else 200
+    return render("hotline/console/cases_new.html", form=form, status=status)
+
+
+# --- the case page and its actions ----------------------------------------------------------------
+
+
+@bp.get("/console/hotline/cases/<number>")
+@role_required("counselor")
+def cases_detail(number: str):
+    """The case page: resident's details (full phone only here), actions, notes, follow-ups, timeline."""
+    return _render_case(_case_or_404(number))
+
+
+@bp.post("/console/hotline/cases/<number>/status")
+@role_required("counselor")
+def cases_status(number: str):
+    """Change the case's status (closing needs an outcome)."""
+
+    def action(case, form):
+        cases.change_status(case, form.status.data, current_user, form.outcome.data)
+
+    return _act(number, "status_form", StatusForm(), action, "状态已更新。")
+
+
+@bp.post("/console/hotline/cases/<number>/assign")
+@role_required("counselor")
+def cases_assign(number: str):
+    """Assign the case to a counselor."""
+
+    def action(case, form):
+        value = form.assignee.data or ""
+        assignee = next((u for u in queries.counselors() if str(u.id) == value), None)
+        if value and assignee is None:
+            raise CaseError("请选择一位在岗的咨询员。", "assignee")
+        cases.assign_case(case, assignee, current_user)
+
+    return _act(number, "assign_form", AssignForm(), action, "已分派。")
+
+
+@bp.post("/console/hotline/cases/<number>/priority")
+@role_required("counselor")
+def cases_priority(number: str):
+    """Change the case's priority."""
+
+    def action(case, form):
+        cases.set_priority(case, form.priority.data, current_user)
+
+    return _act(number, "priority_form", PriorityForm(), action, "优先级已更新。")
+
+
+@bp.post("/console/hotline/cases/<number>/calls")
+@role_required("counselor")
+def cases_call(number: str):
+    """Log a call or visit attempt (未接通 included)."""
+
+    def action(case, form):
+        cases.log_call_attempt(case, current_user, form.result.data)
+
+    return _act(number, "call_form", CallForm(), action, "已记录联系情况。")
+
+
+@bp.post("/console/hotline/cases/<number>/notes")
+@role_required("counselor")
+def cases_note_add(number: str):
+    """Append a note to the case."""
+
+    def action(case, form):
+        cases.add_note(case, current_user, form.body.data)
+
+    return _act(number, "note_form", NoteForm(), action, "记录已保存。")
+
+
+@bp.route("/console/hotline/cases/<number>/notes/<int:note_id>/edit", methods=["GET", "POST"])
+@role_required("counselor")
+def cases_note_edit(number: str, note_id: int):
+    """Edit a note: saves a new version and keeps the previous text."""
+    case = _case_or_404(number)
+    note = db.session.get(CaseNote, note_id)
+    if note is None or note.case_id != case.id:
+        abort(404)
+    form = NoteForm(formdata=request.form if request.method == "POST" else None, body=note.body)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                cases.edit_note(note, current_user, form.body.data)
+            except CaseError as exc:
+                db.session.rollback()
+                form.body.errors = [*form.body.errors, exc.message]
+            else:
+                flash("记录已修改，原来的内容保留为旧版本。", "success")
+                return redirect(
+                    url_for("hotline.cases_detail", number=case.number, _anchor="notes"), code=303
+                )
+        status = 422
+    cases.log_access(current_user, case, "view_fragment")
+    response = render("hotline/console/cases_note_edit.html", case=case, note=note, form=form, status=status)
+    return _no_store(response)
+
+
+@bp.post("/console/hotline/cases/<number>/follow-ups")
+@role_required("counselor")
+def cases_follow_up_add(number: str):
+    """Schedule a 回访 with a due date."""
+
+    def action(case, form):
+        cases.add_follow_up(case, current_user, form.due_on.parsed, form.purpose.data)
+
+    return _act(number, "follow_form", FollowUpForm(), action, "回访已安排。")
+
+
+@bp.post("/console/hotline/cases/<number>/follow-ups/<int:task_id>/done")
+@role_required("counselor")
+def cases_follow_up_done(number: str, task_id: int):
+    """Mark a follow-up as done."""
+
+    def action(case, form):
+        task = db.session.get(FollowUp, task_id)
+        if task is None or task.case_id != case.id:
+            abort(404)
+        cases.complete_follow_up(task, current_user)
+
+    return _act(number, "empty_form", EmptyForm(), action, "回访已完成。")
+
+
+@bp.post("/console/hotline/cases/<number>/no-show")
+@role_required("counselor")
+def cases_no_show(number: str):
+    """Mark a booking as not attended: creates a reminder-call task (never a ban)."""
+
+    def action(case, form):
+        cases.mark_no_show(case, current_user)
+
+    return _act(number, "empty_form", EmptyForm(), action, "已标记未到，并生成了提醒来电任务。")
+
+
+# --- statistics and the access log ----------------------------------------------------------------
+
+
+def _period_from_args() -> tuple[date, date, str, str]:
+    """(start, end-exclusive, from-month, to-month) from ?from=YYYY-MM&to=YYYY-MM (default: 6 months)."""
+    start, end = default_period()
+
+    def month(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, "").strip() + "-01")
+        except ValueError:
+            return None
+
+    chosen_start, chosen_to = month("from"), month("to")
+    if chosen_start and chosen_to and chosen_start <= chosen_to and add_months(chosen_start, 60) > chosen_to:
+        start, end = chosen_start, add_months(chosen_to, 1)
+    last = add_months(end, -1)
+    return start, end, f"{start:%Y-%m}", f"{last:%Y-%m}"
+
+
+@bp.get("/console/hotline/stats")
+@role_required("counselor", "admin")
+def stats():
+    """Anonymous statistics with SVG charts; counts below 5 shown as "<5"."""
+    start, end, from_month, to_month = _period_from_args()
+    result = compute_stats(start, end)
+    charts = [(series, chart_for(series)) for series in result.series]
+    return render(
+        "hotline/console/stats.html",
+        "hotline/console/_stats_body.html",
+        stats=result,
+        charts=charts,
+        shown=shown,
+        from_month=from_month,
+        to_month=to_month,
+    )
+
+
+@bp.get("/console/hotline/stats.csv")
+@role_required("counselor", "admin")
+def stats_export():
+    """Download the statistics as CSV (small counts suppressed, formulas neutralised)."""
+    start, end, from_month, to_month = _period_from_args()
+    body = stats_csv(compute_stats(start, end))
+    cases.log_access(current_user, None, "export")
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="hotline-stats-{from_month}-{to_month}.csv"'
+    )
+    return _no_store(response)
+
+
+@bp.get("/console/hotline/access-log")
+@role_required("admin")
+def access_log():
+    """Admins review who read which case's personal data, and when."""
+    case_number = request.args.get("case", "")[:12]
+    result = queries.access_log_page(request.args.get("page", 1, type=int) or 1, case_number)
+    return render(
+        "hotline/console/access_log.html",
+        result=result,
+        case_number=case_number,
+        actions=AccessLog.ACTIONS,
+        page_url=lambda page: url_for("hotline.access_log", page=page, case=case_number or None),
+    )
