@@ -1,5 +1,5 @@
-"""Counselor console for hotline cases: Today, the case list, case pages and their actions, phone-in
-form, statistics (also for admins) and the access log (admins only).
+"""Counselor console for hotline cases: Today, the case list, case pages and their actions, the phone-in
+form (statistics and the access log: ``reports``).
 
 Case actions are plain forms (POST → 303 back to the case page) that htmx enhances: with
 ``HX-Request`` they answer the case-body fragment instead. Every response that shows personal data
@@ -18,7 +18,6 @@ from app.hotline.blueprint import bp
 from app.hotline.booking.models import TOPICS
 from app.hotline.cases import queries
 from app.hotline.cases import services as cases
-from app.hotline.cases.charts import chart_for
 from app.hotline.cases.forms import (
     AssignForm,
     CallForm,
@@ -34,13 +33,11 @@ from app.hotline.cases.models import (
     CALL_RESULTS,
     PRIORITIES,
     STATUSES,
-    AccessLog,
     Case,
     CaseError,
     CaseNote,
     FollowUp,
 )
-from app.hotline.cases.stats import add_months, compute_stats, default_period, shown, stats_csv
 from app.web.access import role_required
 from app.web.actions import run_action
 from app.web.render import render, wants_fragment
@@ -50,7 +47,8 @@ CASE_PAGE = "hotline/console/cases_detail.html"
 CASE_BODY = "hotline/console/_cases_body.html"
 
 
-def _no_store(response: Response) -> Response:
+def no_store(response: Response) -> Response:
+    """Pages with personal data stay out of every cache."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -102,7 +100,7 @@ def _render_case(
         now=utcnow(),
         **_case_forms(case, **overrides),
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 def _act(number: str, form_name: str, form, action, success: str):
@@ -202,9 +200,9 @@ def cases_by_phone():
             form.phone.errors = [*form.phone.errors, exc.message]
         else:
             cases.log_access(current_user, None, "search_phone")
-            return _no_store(_render_list(filters, result, form, phone_search=True))
+            return no_store(_render_list(filters, result, form, phone_search=True))
     empty = queries.CasePage(items=[], total=0, page=1, pages=1)
-    return _no_store(_render_list(filters, empty, form, status=422, phone_search=True))
+    return no_store(_render_list(filters, empty, form, status=422, phone_search=True))
 
 
 @bp.route("/console/hotline/cases/new", methods=["GET", "POST"])
@@ -328,7 +326,7 @@ def cases_note_edit(number: str, note_id: int):
         status = 422
     cases.log_access(current_user, case, "view_fragment")
     response = render("hotline/console/cases_note_edit.html", case=case, note=note, form=form, status=status)
-    return _no_store(response)
+    return no_store(response)
 
 
 @bp.post("/console/hotline/cases/<number>/follow-ups")
@@ -365,70 +363,3 @@ def cases_no_show(number: str):
         cases.mark_no_show(case, current_user)
 
     return _act(number, "empty_form", EmptyForm(), action, "已标记未到，并生成了提醒来电任务。")
-
-
-# --- statistics and the access log ----------------------------------------------------------------
-
-
-def _period_from_args() -> tuple[date, date, str, str]:
-    """(start, end-exclusive, from-month, to-month) from ?from=YYYY-MM&to=YYYY-MM (default: 6 months)."""
-    start, end = default_period()
-
-    def month(name: str) -> date | None:
-        try:
-            return date.fromisoformat(request.args.get(name, "").strip() + "-01")
-        except ValueError:
-            return None
-
-    chosen_start, chosen_to = month("from"), month("to")
-    if chosen_start and chosen_to and chosen_start <= chosen_to and add_months(chosen_start, 60) > chosen_to:
-        start, end = chosen_start, add_months(chosen_to, 1)
-    last = add_months(end, -1)
-    return start, end, f"{start:%Y-%m}", f"{last:%Y-%m}"
-
-
-@bp.get("/console/hotline/stats")
-@role_required("counselor", "admin")
-def stats():
-    """Anonymous statistics with SVG charts; counts below 5 shown as "<5"."""
-    start, end, from_month, to_month = _period_from_args()
-    result = compute_stats(start, end)
-    charts = [(series, chart_for(series)) for series in result.series]
-    return render(
-        "hotline/console/stats.html",
-        "hotline/console/_stats_body.html",
-        stats=result,
-        charts=charts,
-        shown=shown,
-        from_month=from_month,
-        to_month=to_month,
-    )
-
-
-@bp.get("/console/hotline/stats.csv")
-@role_required("counselor", "admin")
-def stats_export():
-    """Download the statistics as CSV (small counts suppressed, formulas neutralised)."""
-    start, end, from_month, to_month = _period_from_args()
-    body = stats_csv(compute_stats(start, end))
-    cases.log_access(current_user, None, "export")
-    response = Response(body, mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="hotline-stats-{from_month}-{to_month}.csv"'
-    )
-    return _no_store(response)
-
-
-@bp.get("/console/hotline/access-log")
-@role_required("admin")
-def access_log():
-    """Admins review who read which case's personal data, and when."""
-    case_number = request.args.get("case", "")[:12]
-    result = queries.access_log_page(request.args.get("page", 1, type=int) or 1, case_number)
-    return render(
-        "hotline/console/access_log.html",
-        result=result,
-        case_number=case_number,
-        actions=AccessLog.ACTIONS,
-        page_url=lambda page: url_for("hotline.access_log", page=page, case=case_number or None),
-    )

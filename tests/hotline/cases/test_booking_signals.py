@@ -1,11 +1,17 @@
-"""Integration with the booking side: book, move and cancel through its services and see the case follow."""
+"""Booking → cases through signals: book, move and cancel and see the case follow, in one transaction."""
 
+import ast
 from datetime import time
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+import app as app_package
 from app.extensions import db
+from app.hotline import signals
 from app.hotline.booking import services
+from app.hotline.booking.models import Booking, Slot
 from app.hotline.cases.models import Case
 
 
@@ -25,3 +31,35 @@ def test_booking_opens_case_and_timeline_follows_the_resident(app, book, create_
     kinds = [event.kind for event in case.events]
     assert kinds[:2] == ["cancelled", "rescheduled"]
     assert case.masked_phone == "138****1234"
+
+
+def test_a_failing_receiver_fails_the_booking_and_rolls_it_back(app, book, create_slot):
+    """The case is opened inside the booking's transaction: if that fails, no booking and no place is kept."""
+
+    def broken(booking, **extra):
+        raise RuntimeError("case management is down")
+
+    slot = create_slot(at=time(9, 0))
+    signals.booking_created.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            book(slot)
+    finally:
+        signals.booking_created.disconnect(broken)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    assert db.session.get(Slot, slot.id).booked == 0
+    assert book(slot).status == "booked"  # and the place is still there
+
+
+def test_booking_code_never_imports_case_management():
+    """Booking tells cases what happened only through ``app.hotline.signals``."""
+    booking_dir = Path(app_package.__file__).parent / "hotline" / "booking"
+    for path in booking_dir.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names = (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                )
+                assert not any(n.startswith("app.hotline.cases") for n in names), path.name
