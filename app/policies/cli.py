@@ -3,13 +3,13 @@
 import click
 from flask.cli import AppGroup
 
+from app.policies.services import release_due_articles
+
 policies_cli = AppGroup("policies", help="婚俗改革 policies.")
 
 
 @policies_cli.command("release")
 def release_command():
     """Hand scheduled articles whose publish time has passed to the search index."""
-    from app.policies.queries import release_due_articles
-
     count = release_due_articles(force=True)
     click.echo(f"released {count} scheduled article(s) to search")

@@ -7,12 +7,14 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
-from app.policies import bp, queries, services
-from app.policies.forms import CHINA, REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
-from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq, as_utc
+from app.policies import queries, revisions, services
+from app.policies.blueprint import bp
+from app.policies.forms import REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
+from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq
 from app.web.access import role_required
 from app.web.errors import error_response
 from app.web.render import render, wants_fragment
+from app.web.time import to_local
 
 EDITORS = ("editor",)  # admins grant themselves the editor role to publish: every revision names an editor
 
@@ -71,7 +73,7 @@ def _article_form(article: Article | None):
     if article is not None:
         form.kind.data = article.kind
         if request.method == "GET" and article.is_scheduled():
-            form.publish_at.data = as_utc(article.publish_at).astimezone(CHINA).replace(tzinfo=None)
+            form.publish_at.data = to_local(article.publish_at).replace(tzinfo=None)
     form.set_policy_choices(queries.policy_choices(), own_id=article.id if article else None)
     action = request.form.get("action", "save")
     status, general, preview = 200, [], None
@@ -176,7 +178,7 @@ def diff_revisions(article_id: int):
         article=article,
         old=old,
         new=new,
-        diffs=services.diff_revisions(old, new),
+        diffs=revisions.diff_revisions(old, new),
     )
 
 

@@ -1,6 +1,6 @@
 """Editor forms for articles and FAQ entries (Chinese messages, CSRF via Flask-WTF)."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField, ValidationError
@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.policies.models import KINDS, TOPICS, VALIDITIES, VENUES
 from app.policies.rendering import markup_problem
 from app.policies.services import DOC_NUMBER_HINT, doc_number_problem
+from app.web.time import CHINA_TZ
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST: a fixed offset is exact
 BODY_MAX_CHARS = 30_000
 REQUEST_MAX_BYTES = 1024 * 1024  # a whole editor form; the 16 MB app limit is for uploads elsewhere
 TOO_LARGE_MESSAGE = "提交的内容太大（超过 1 MB）。正文请控制在 3 万字以内，过长的文件请分篇发布。"
@@ -133,7 +133,7 @@ class ArticleForm(ZhForm):
         """The schedule time typed in Beijing time, as UTC."""
         if self.publish_at.data is None:
             return None
-        return self.publish_at.data.replace(tzinfo=CHINA).astimezone(UTC)
+        return self.publish_at.data.replace(tzinfo=CHINA_TZ).astimezone(UTC)
 
 
 class FaqForm(ZhForm):

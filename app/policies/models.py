@@ -1,12 +1,12 @@
 """Policies models: articles of four kinds, their saved revisions, and FAQ entries."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.web.time import utcnow
+from app.web.time import as_utc, utcnow
 
 KINDS = {
     "policy": "政策文件",
@@ -44,13 +44,6 @@ SNAPSHOT_FIELDS = (
     "venue",
     "source",
 )
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Treat naive datetimes read back from SQLite as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 class Article(db.Model):
@@ -106,6 +99,12 @@ class Article(db.Model):
     @property
     def column_type(self) -> str:
         return COLUMN_TYPES.get(self.kind, "")
+
+    @classmethod
+    def public_clause(cls, now: datetime | None = None):
+        """SQL condition for "residents may see this": published and due (the query form of ``is_public``)."""
+        now = now or utcnow()
+        return and_(cls.published.is_(True), or_(cls.publish_at.is_(None), cls.publish_at <= now))
 
     def is_public(self, now: datetime | None = None) -> bool:
         """Published and due: the only state residents, search, the sitemap and the API may see."""

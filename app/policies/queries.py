@@ -1,15 +1,8 @@
-"""Policies read queries: what residents may see (public = published and due), lists, search, console lists.
+"""Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
-``release_due_articles`` also lives here: it runs on public list requests to hand scheduled articles
-that have fallen due to the search index.
-"""
-
-import threading
-import time
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sqlalchemy import and_, extract, func, or_, select
+from sqlalchemy import extract, func, or_, select
 
 from app.extensions import db
 from app.policies import indexing
@@ -19,25 +12,16 @@ from app.web.time import utcnow
 PER_PAGE = 10
 
 
-# ---------------------------------------------------------------- public visibility
-
-
-def public_clause(now: datetime | None = None):
-    """SQL condition for "residents may see this": published and due."""
-    now = now or utcnow()
-    return and_(Article.published.is_(True), or_(Article.publish_at.is_(None), Article.publish_at <= now))
-
-
 def get_public_article(slug: str) -> Article | None:
     """Return the public article with ``slug`` or None (drafts and future items are None)."""
-    return db.session.scalar(select(Article).where(Article.slug == slug, public_clause()))
+    return db.session.scalar(select(Article).where(Article.slug == slug, Article.public_clause()))
 
 
 def public_articles_by_slug(slugs: list[str]) -> dict[str, Article]:
     """Map slug -> public article for those of ``slugs`` that are public."""
     if not slugs:
         return {}
-    rows = db.session.scalars(select(Article).where(Article.slug.in_(slugs), public_clause()))
+    rows = db.session.scalars(select(Article).where(Article.slug.in_(slugs), Article.public_clause()))
     return {a.slug: a for a in rows}
 
 
@@ -67,7 +51,7 @@ def browse_articles(
     per_page: int = PER_PAGE,
 ) -> ListPage:
     """List public articles, newest first, filtered in the database (no query text)."""
-    stmt = select(Article).where(public_clause())
+    stmt = select(Article).where(Article.public_clause())
     if kind:
         stmt = stmt.where(Article.kind == kind)
     if topic:
@@ -119,7 +103,7 @@ def list_public_articles(q: str, kind=None, topic=None, validity=None, year=None
 def public_years() -> list[int]:
     """Years that have public articles (for the year filter), newest first."""
     rows = db.session.scalars(
-        select(Article.published_on).where(public_clause(), Article.published_on.is_not(None))
+        select(Article.published_on).where(Article.public_clause(), Article.published_on.is_not(None))
     )
     return sorted({d.year for d in rows}, reverse=True)
 
@@ -127,7 +111,7 @@ def public_years() -> list[int]:
 def interpretations_of(policy: Article) -> list[Article]:
     """Public interpretations linked to ``policy``."""
     stmt = select(Article).where(
-        Article.policy_id == policy.id, Article.kind == "interpretation", public_clause()
+        Article.policy_id == policy.id, Article.kind == "interpretation", Article.public_clause()
     )
     return list(db.session.scalars(stmt.order_by(Article.published_on.desc())))
 
@@ -136,7 +120,9 @@ def related_news(article: Article, limit: int = 3) -> list[Article]:
     """Public news and initiatives on the same topic."""
     stmt = (
         select(Article)
-        .where(public_clause(), Article.kind.in_(("news", "initiative")), Article.topic == article.topic)
+        .where(
+            Article.public_clause(), Article.kind.in_(("news", "initiative")), Article.topic == article.topic
+        )
         .where(Article.id != article.id)
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)
@@ -153,7 +139,7 @@ def latest_news(limit: int = 3) -> list[Article]:
     """The newest public news items."""
     stmt = (
         select(Article)
-        .where(public_clause(), Article.kind == "news")
+        .where(Article.public_clause(), Article.kind == "news")
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)
     )
@@ -164,7 +150,7 @@ def in_force_policies(limit: int = 5) -> list[Article]:
     """The newest public policy documents that are in force."""
     stmt = (
         select(Article)
-        .where(public_clause(), Article.kind == "policy", Article.validity == "现行有效")
+        .where(Article.public_clause(), Article.kind == "policy", Article.validity == "现行有效")
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)
     )
@@ -177,46 +163,6 @@ def public_article(article_id: int | None) -> Article | None:
         return None
     article = db.session.get(Article, article_id)
     return article if article is not None and article.is_public() else None
-
-
-# ---------------------------------------------------------------- scheduled publishing
-
-_release_lock = threading.Lock()
-_last_release = {"at": 0.0}
-RELEASE_INTERVAL = 30.0  # seconds between checks per process
-
-
-def release_due_articles(force: bool = False) -> int:
-    """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
-
-    Pages, the sitemap and the API decide visibility with the clock, so they are right the moment an
-    item falls due; only the search index needs telling. This runs before the home, list, search,
-    sitemap and API requests (at most every 30 s per process, see hooks.py) and from
-    ``flask policies release`` (for cron); ``flask search reindex`` also picks
-    such items up because the provider only loads public documents.
-    """
-    if not force:
-        with _release_lock:
-            if time.monotonic() - _last_release["at"] < RELEASE_INTERVAL:
-                return 0
-            _last_release["at"] = time.monotonic()
-    now = utcnow()
-    due = list(
-        db.session.scalars(
-            select(Article).where(
-                Article.published.is_(True),
-                Article.publish_at.is_not(None),
-                Article.publish_at <= now,
-                or_(Article.search_synced_at.is_(None), Article.search_synced_at < Article.publish_at),
-            )
-        )
-    )
-    for article in due:
-        indexing.touch_article(article)
-        article.search_synced_at = now
-    if due:
-        db.session.commit()
-    return len(due)
 
 
 def faqs_by_topic(ids: list[int] | None = None) -> list[tuple[str, list[Faq]]]:
@@ -248,7 +194,7 @@ def console_articles(kind: str | None = None, state: str | None = None, q: str =
     if state == "draft":
         stmt = stmt.where(Article.published.is_(False))
     elif state == "public":
-        stmt = stmt.where(public_clause())
+        stmt = stmt.where(Article.public_clause())
     elif state == "scheduled":
         stmt = stmt.where(Article.published.is_(True), Article.publish_at > utcnow())
     if q:

@@ -2,9 +2,10 @@
 
 from flask import abort, request, url_for
 
-from app.policies import bp, queries
+from app.policies import queries
+from app.policies.blueprint import bp
 from app.policies.models import KINDS, TOPICS, VALIDITIES
-from app.web.render import render
+from app.web.render import render, wants_fragment
 
 Q_MAX = 100
 
@@ -25,11 +26,11 @@ def list_filters() -> dict:
     }
 
 
-def _list_url(filters: dict, page: int, **extra) -> str:
+def _list_url(filters: dict, page: int) -> str:
     params = {k: v for k, v in filters.items() if v and k != "page"}
     if page > 1:
         params["page"] = page
-    return url_for("policies.list_articles", **params, **extra)
+    return url_for("policies.list_articles", **params)
 
 
 @bp.get("/policies/")
@@ -39,7 +40,6 @@ def list_articles():
     result = queries.list_public_articles(
         filters["q"], filters["kind"], filters["topic"], filters["status"], filters["year"], filters["page"]
     )
-    more = request.args.get("more") == "1"
     context = {
         "filters": filters,
         "result": result,
@@ -47,8 +47,11 @@ def list_articles():
         "kinds": KINDS,
         "topics": TOPICS,
         "validities": VALIDITIES,
-        "page_url": lambda page, **extra: _list_url(filters, page, **extra),
+        "page_url": lambda page: _list_url(filters, page),
+        "next_url": _list_url(filters, result.page + 1) if result.has_next else None,
     }
+    # 加载更多 asks for page N>1 with htmx: answer only the next items plus a new control.
+    more = filters["page"] > 1 and wants_fragment()
     fragment = "policies/_more.html" if more else "policies/_results.html"
     return render("policies/article_list.html", fragment, **context)
 

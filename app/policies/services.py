@@ -1,16 +1,16 @@
-"""Policies services: save/publish/schedule/unpublish articles, revisions and diffs, FAQ changes.
+"""Policies services: save/publish/schedule/unpublish articles, restore revisions, FAQ changes, release.
 
 Services own the transaction, raise ``PolicyError`` with Chinese messages keyed by form field, and tell
 the search index about every change that may affect a public document.
 """
 
-import difflib
 import re
-from dataclasses import dataclass
+import threading
+import time
 from datetime import datetime
 
 from pypinyin import lazy_pinyin
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -24,23 +24,24 @@ from app.policies.models import (
     Article,
     ArticleRevision,
     Faq,
-    as_utc,
 )
-from app.web.time import utcnow
+from app.policies.revisions import add_revision
+from app.web.errors import DomainError
+from app.web.time import as_utc, utcnow
 
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(19|20)\d{2}〕\d{1,4}号$")
 DOC_NUMBER_HINT = "格式如 章民发〔2023〕12号：发文机关代字 + 六角括号〔年份〕+ 序号 + “号”。"
 RESERVED_SLUGS = {"faq", "new", "feed", "search"}
 
 
-class PolicyError(Exception):
-    """A domain error with Chinese messages keyed by form field (None = the whole form)."""
+class PolicyError(DomainError):
+    """A policies rule said no: ``errors`` holds a Chinese message per form field (None = the whole form)."""
 
     def __init__(self, errors: dict[str | None, str] | str, field: str | None = None):
         if isinstance(errors, str):
             errors = {field: errors}
         self.errors = errors
-        super().__init__("; ".join(errors.values()))
+        super().__init__("; ".join(errors.values()), field=next(iter(errors)) if len(errors) == 1 else None)
 
 
 # ---------------------------------------------------------------- slugs and validation
@@ -95,50 +96,66 @@ def _validate(article: Article | None, data: dict) -> dict:
     if data.get("topic") not in TOPICS:
         errors["topic"] = "请选择主题分类。"
     own_id = article.id if article is not None else None
-    doc_number = data.get("doc_number")
     if kind == "policy":
-        if not doc_number:
-            errors["doc_number"] = f"政策文件需要填写文号。{DOC_NUMBER_HINT}"
-        if not data.get("issuer"):
-            errors["issuer"] = "政策文件需要填写发文机关。"
-        if data.get("validity") not in VALIDITIES:
-            errors["validity"] = "请选择有效性。"
-    if doc_number and "doc_number" not in errors:
-        problem = doc_number_problem(doc_number)
-        if problem:
-            errors["doc_number"] = problem
-        else:
-            stmt = select(Article).where(Article.doc_number == doc_number)
-            if own_id is not None:
-                stmt = stmt.where(Article.id != own_id)
-            other = db.session.scalar(stmt)
-            if other is not None:
-                errors["doc_number"] = f"文号“{doc_number}”已被《{other.title}》使用，同一文号不能重复。"
+        _check_policy_fields(data, errors)
+    if data.get("doc_number") and "doc_number" not in errors:
+        _check_doc_number(data["doc_number"], own_id, errors)
     if kind == "policy" and data.get("validity") in ("已修订", "已废止"):
-        replaced_by = data.get("replaced_by_id")
-        if replaced_by:
-            target = db.session.get(Article, replaced_by)
-            if target is None or target.kind != "policy" or target.id == own_id:
-                errors["replaced_by_id"] = "替代文件必须是另一份政策文件。"
-            elif not target.is_public():
-                errors["replaced_by_id"] = f"替代文件《{target.title}》还没有发布，请先发布它再关联。"
-        elif data.get("validity") == "已修订":
-            errors["replaced_by_id"] = "已修订的文件请选择修订后的新文件。"
+        _check_replacement(data, own_id, errors)
     if kind == "interpretation":
-        policy_id = data.get("policy_id")
-        if not policy_id:
-            errors["policy_id"] = "政策解读需要关联所解读的政策文件。"
-        else:
-            target = db.session.get(Article, policy_id)
-            if target is None or target.kind != "policy":
-                errors["policy_id"] = "请选择一份政策文件。"
-            elif not target.is_public():
-                errors["policy_id"] = (
-                    f"《{target.title}》还是草稿或尚未到发布时间，只能关联已发布的政策文件。"
-                )
+        _check_interpreted_policy(data.get("policy_id"), errors)
     if kind == "news" and data.get("venue") not in VENUES:
         errors["venue"] = "活动动态请选择“七进”场所（机关、企业、农村、社区、学校、家庭、网络）。"
     return errors
+
+
+def _check_policy_fields(data: dict, errors: dict) -> None:
+    """A policy document needs a 文号, an issuer and a validity."""
+    if not data.get("doc_number"):
+        errors["doc_number"] = f"政策文件需要填写文号。{DOC_NUMBER_HINT}"
+    if not data.get("issuer"):
+        errors["issuer"] = "政策文件需要填写发文机关。"
+    if data.get("validity") not in VALIDITIES:
+        errors["validity"] = "请选择有效性。"
+
+
+def _check_doc_number(doc_number: str, own_id: int | None, errors: dict) -> None:
+    """A 文号 is well formed and used by no other article."""
+    problem = doc_number_problem(doc_number)
+    if problem:
+        errors["doc_number"] = problem
+        return
+    stmt = select(Article).where(Article.doc_number == doc_number)
+    if own_id is not None:
+        stmt = stmt.where(Article.id != own_id)
+    other = db.session.scalar(stmt)
+    if other is not None:
+        errors["doc_number"] = f"文号“{doc_number}”已被《{other.title}》使用，同一文号不能重复。"
+
+
+def _check_replacement(data: dict, own_id: int | None, errors: dict) -> None:
+    """A revised or repealed policy points at another, public policy (required when revised)."""
+    replaced_by = data.get("replaced_by_id")
+    if replaced_by:
+        target = db.session.get(Article, replaced_by)
+        if target is None or target.kind != "policy" or target.id == own_id:
+            errors["replaced_by_id"] = "替代文件必须是另一份政策文件。"
+        elif not target.is_public():
+            errors["replaced_by_id"] = f"替代文件《{target.title}》还没有发布，请先发布它再关联。"
+    elif data.get("validity") == "已修订":
+        errors["replaced_by_id"] = "已修订的文件请选择修订后的新文件。"
+
+
+def _check_interpreted_policy(policy_id: int | None, errors: dict) -> None:
+    """An interpretation links to a public policy document."""
+    if not policy_id:
+        errors["policy_id"] = "政策解读需要关联所解读的政策文件。"
+        return
+    target = db.session.get(Article, policy_id)
+    if target is None or target.kind != "policy":
+        errors["policy_id"] = "请选择一份政策文件。"
+    elif not target.is_public():
+        errors["policy_id"] = f"《{target.title}》还是草稿或尚未到发布时间，只能关联已发布的政策文件。"
 
 
 def _clean(data: dict) -> dict:
@@ -160,25 +177,6 @@ def _clean(data: dict) -> dict:
 
 
 # ---------------------------------------------------------------- saving
-
-
-def _add_revision(article: Article, action: str, user) -> ArticleRevision:
-    number = (
-        db.session.scalar(
-            select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id)
-        )
-        or 0
-    ) + 1
-    revision = ArticleRevision(
-        article=article,
-        number=number,
-        action=action,
-        data=article.snapshot(),
-        author_id=getattr(user, "id", None),
-        author_name=getattr(user, "display_name", "") or "",
-    )
-    db.session.add(revision)
-    return revision
 
 
 def _commit(article: Article, was_public: bool) -> None:
@@ -228,7 +226,7 @@ def save_article(article: Article | None, data: dict, action: str, user, publish
     article.updated_at = now
     article.updated_by_id = getattr(user, "id", None)
     db.session.flush()
-    _add_revision(article, label, user)
+    add_revision(article, label, user)
     _commit(article, was_public)
     return article
 
@@ -238,7 +236,7 @@ def unpublish_article(article: Article, user) -> Article:
     was_public = article.is_public() or article.is_scheduled()
     article.unpublish()
     article.updated_at = utcnow()
-    _add_revision(article, "撤回发布", user)
+    add_revision(article, "撤回发布", user)
     _commit(article, was_public)
     return article
 
@@ -256,58 +254,9 @@ def restore_revision(article: Article, revision: ArticleRevision, user) -> Artic
     article.apply_snapshot(_clean(data))
     article.updated_at = utcnow()
     article.updated_by_id = getattr(user, "id", None)
-    _add_revision(article, f"恢复第 {revision.number} 版", user)
+    add_revision(article, f"恢复第 {revision.number} 版", user)
     _commit(article, was_public)
     return article
-
-
-# ---------------------------------------------------------------- diffs
-
-
-@dataclass
-class FieldDiff:
-    """The difference in one field between two revisions: lines tagged equal/insert/delete."""
-
-    name: str
-    label: str
-    lines: list[tuple[str, str]]
-
-
-FIELD_LABELS = {
-    "kind": "类型",
-    "title": "标题",
-    "summary": "摘要",
-    "plain_language": "这对我意味着什么",
-    "body": "正文",
-    "topic": "主题分类",
-    "doc_number": "文号",
-    "issuer": "发文机关",
-    "written_on": "成文日期",
-    "published_on": "发布日期",
-    "validity": "有效性",
-    "replaced_by_id": "替代文件",
-    "policy_id": "解读的文件",
-    "venue": "七进场所",
-    "source": "来源",
-}
-
-
-def diff_revisions(old: ArticleRevision, new: ArticleRevision) -> list[FieldDiff]:
-    """Line diff per changed field (plain text; the template escapes it)."""
-    diffs = []
-    for name in SNAPSHOT_FIELDS:
-        before = "" if old.data.get(name) is None else str(old.data.get(name))
-        after = "" if new.data.get(name) is None else str(new.data.get(name))
-        if before == after:
-            continue
-        lines = []
-        for line in difflib.ndiff(before.splitlines(), after.splitlines()):
-            tag = line[:2]
-            if tag == "? ":
-                continue
-            lines.append(({"  ": "equal", "- ": "delete", "+ ": "insert"}[tag], line[2:]))
-        diffs.append(FieldDiff(name, FIELD_LABELS[name], lines))
-    return diffs
 
 
 # ---------------------------------------------------------------- FAQ
@@ -363,3 +312,43 @@ def move_faq(faq: Faq, direction: str) -> Faq:
         )
     db.session.commit()
     return faq
+
+
+# ---------------------------------------------------------------- scheduled publishing
+
+_release_lock = threading.Lock()
+_last_release = {"at": 0.0}
+RELEASE_INTERVAL = 30.0  # seconds between checks per process
+
+
+def release_due_articles(force: bool = False) -> int:
+    """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
+
+    Pages, the sitemap and the API decide visibility with the clock, so they are right the moment an
+    item falls due; only the search index needs telling. This runs before the home, list, search,
+    sitemap and API requests (at most every 30 s per process, see hooks.py) and from
+    ``flask policies release`` (for cron); ``flask search reindex`` also picks
+    such items up because the provider only loads public documents.
+    """
+    if not force:
+        with _release_lock:
+            if time.monotonic() - _last_release["at"] < RELEASE_INTERVAL:
+                return 0
+            _last_release["at"] = time.monotonic()
+    now = utcnow()
+    due = list(
+        db.session.scalars(
+            select(Article).where(
+                Article.published.is_(True),
+                Article.publish_at.is_not(None),
+                Article.publish_at <= now,
+                or_(Article.search_synced_at.is_(None), Article.search_synced_at < Article.publish_at),
+            )
+        )
+    )
+    for article in due:
+        indexing.touch_article(article)
+        article.search_synced_at = now
+    if due:
+        db.session.commit()
+    return len(due)

@@ -33,11 +33,12 @@
   document.addEventListener("DOMContentLoaded", openTargetFaq);
   window.addEventListener("hashchange", openTargetFaq);
   document.addEventListener("htmx:afterSettle", openTargetFaq);
-  // After "加载更多", move focus to the first newly added item so keyboard and screen-reader users
-  // continue where the new content starts.
+  // After "加载更多" (the next items replace the control's <li>, and settle one by one), move focus to
+  // the first newly added item so keyboard and screen-reader users continue where the new content starts.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!event.target || event.target.id !== "article-list") { return; }
-    var fresh = event.target.querySelector("[data-first-new]");
+    var list = event.target && event.target.closest ? event.target.closest("#article-list") : null;
+    if (!list) { return; }
+    var fresh = list.querySelector("[data-first-new]");
     if (!fresh) { return; }
     fresh.removeAttribute("data-first-new");
     var link = fresh.querySelector("a");

@@ -102,9 +102,9 @@ def test_resident_filters_and_loads_more(page, app, policy_set):
     page.select_option("#f-topic", "移风易俗")
     expect(page).to_have_url(re.compile(r"topic=%E7%A7%BB"), timeout=SLOW)
     expect(page.locator(".result-count")).to_contain_text("共 11 条", timeout=SLOW)
-    expect(page.locator("#article-list > li")).to_have_count(10, timeout=SLOW)
+    expect(page.locator("#article-list > li.article-card")).to_have_count(10, timeout=SLOW)
     page.get_by_role("link", name="加载更多").click()
-    expect(page.locator("#article-list > li")).to_have_count(11, timeout=SLOW)
+    expect(page.locator("#article-list > li.article-card")).to_have_count(11, timeout=SLOW)
     expect(page.get_by_role("link", name="加载更多")).to_have_count(0, timeout=SLOW)
     expect(page.locator("#article-list a", has_text="宣传活动第1场")).to_be_focused(timeout=SLOW)
 

@@ -5,9 +5,8 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.policies.forms import CHINA
 from app.policies.models import Article, Faq
-from app.web.time import utcnow
+from app.web.time import CHINA_TZ, utcnow
 
 
 def _form(**overrides):
@@ -117,10 +116,10 @@ def test_duplicate_doc_number_is_422(client, login_as, make_article):
 def test_schedule_in_past_is_422_and_future_is_scheduled(client, login_as):
     """Scheduling needs a future Beijing time; a future time schedules the article."""
     login_as("editor")
-    past = (utcnow() - timedelta(hours=1)).astimezone(CHINA).strftime("%Y-%m-%dT%H:%M")
+    past = (utcnow() - timedelta(hours=1)).astimezone(CHINA_TZ).strftime("%Y-%m-%dT%H:%M")
     response = client.post("/console/policies/new", data=_form(action="schedule", publish_at=past))
     assert response.status_code == 422 and "必须晚于现在" in response.get_data(as_text=True)
-    future_local = (utcnow() + timedelta(days=1)).astimezone(CHINA).replace(second=0, microsecond=0)
+    future_local = (utcnow() + timedelta(days=1)).astimezone(CHINA_TZ).replace(second=0, microsecond=0)
     response = client.post(
         "/console/policies/new",
         data=_form(action="schedule", publish_at=future_local.strftime("%Y-%m-%dT%H:%M")),
@@ -128,7 +127,7 @@ def test_schedule_in_past_is_422_and_future_is_scheduled(client, login_as):
     assert response.status_code == 303
     article = db.session.scalar(db.select(Article))
     assert article.is_scheduled()
-    assert article.publish_at.replace(tzinfo=article.publish_at.tzinfo or CHINA) is not None
+    assert article.publish_at.replace(tzinfo=article.publish_at.tzinfo or CHINA_TZ) is not None
     edit = client.get(f"/console/policies/{article.id}/edit").get_data(as_text=True)
     assert "定时发布" in edit and future_local.strftime("%Y-%m-%dT%H:%M") in edit
     assert client.get(f"/policies/{article.slug}").status_code == 404

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.policies import queries, services
+from app.policies import queries, revisions, services
 from app.policies.models import Article
 from app.web.time import utcnow
 
@@ -198,7 +198,7 @@ def test_diff_lists_changed_fields_line_by_line(make_article, editor):
         article, article.snapshot() | {"body": "第一行\n第二行改", "title": "新标题"}, "save", editor
     )
     old, new = article.revisions[1], article.revisions[0]
-    diffs = {d.name: d for d in services.diff_revisions(old, new)}
+    diffs = {d.name: d for d in revisions.diff_revisions(old, new)}
     assert set(diffs) == {"title", "body"}
     assert ("equal", "第一行") in diffs["body"].lines
     assert ("delete", "第二行") in diffs["body"].lines
@@ -259,9 +259,9 @@ def test_due_scheduled_article_is_released_to_search(make_article):
     article.search_synced_at = utcnow() - timedelta(hours=2)
     article.publish_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert queries.release_due_articles(force=True) == 1
+    assert services.release_due_articles(force=True) == 1
     assert queries.list_public_articles("集体婚礼").items == [article]
-    assert queries.release_due_articles(force=True) == 0
+    assert services.release_due_articles(force=True) == 0
 
 
 def test_faq_save_search_move_and_delete(make_faq):

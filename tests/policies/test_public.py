@@ -50,15 +50,19 @@ def test_bad_filter_values_are_ignored(client, make_article):
 
 
 def test_load_more_appends_next_page(client, make_article):
-    """Page 1 links to page 2; the htmx "加载更多" request returns items plus an out-of-band button."""
+    """Page 1 ends its list with a control for page 2; htmx asking for page 2 gets the next items only."""
     for n in range(12):
         make_article(kind="news", title=f"动态{n:02d}", published_on=date(2024, 1, n + 1))
     first = client.get("/policies/").get_data(as_text=True)
     assert "加载更多" in first and 'href="/policies/?page=2"' in first
     assert "动态11" in first and "动态01" not in first
-    more = client.get("/policies/?page=2&more=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    control = first[first.index('<li class="more-item">') :]
+    assert control.index("</li>") < control.index("</ol>")  # the list's last <li> is the control
+    assert 'hx-get="/policies/?page=2"' in control and 'hx-target="closest li"' in control
+    assert 'hx-swap="outerHTML"' in control and 'hx-push-url="false"' in control
+    more = client.get("/policies/?page=2", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in more and "动态01" in more and "动态11" not in more
-    assert 'hx-swap-oob="true"' in more and "加载更多" not in more
+    assert 'class="more-item"' not in more and "加载更多" not in more and "result-count" not in more
     plain = client.get("/policies/?page=2").get_data(as_text=True)
     assert "<html" in plain and "动态01" in plain and "上一页" in plain
 
@@ -221,7 +225,7 @@ def test_api_detail_and_openapi(client, make_article):
 def test_due_scheduled_article_reaches_site_search(client, app, make_article):
     """Once publish_at passes, the next list/search request hands the article to the search index."""
     from app.extensions import db
-    from app.policies import queries
+    from app.policies import services
     from app.search import search
 
     article = make_article(
@@ -235,6 +239,6 @@ def test_due_scheduled_article_reaches_site_search(client, app, make_article):
     article.publish_at = utcnow() - timedelta(seconds=1)  # ... and due a moment ago
     db.session.commit()
     assert client.get(f"/policies/{article.slug}").status_code == 200  # pages follow the clock at once
-    queries._last_release["at"] = 0.0  # the per-process throttle: pretend 30 s have passed
+    services._last_release["at"] = 0.0  # the per-process throttle: pretend 30 s have passed
     assert client.get("/search?q=集体婚礼").status_code == 200
     assert [hit.id for hit in search("集体婚礼", kinds=["article"]).hits] == [article.slug]
