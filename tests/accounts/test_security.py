@@ -1,12 +1,14 @@
 """Sign-in hardening: lockout, per-IP rate limit, session renewal, logout, idle expiry, bad input."""
 
 import time
+from datetime import timedelta
 
 from itsdangerous import TimestampSigner
 
 from app.accounts import services
 from app.accounts.models import User
 from app.extensions import db
+from app.web.time import utcnow
 
 PASSWORD = "long-enough-pass"
 
@@ -39,9 +41,6 @@ def test_unknown_usernames_lock_the_same_way(client, make_user, app):
 
 def test_lockout_expires(client, make_user, app):
     """A lock ends after LOGIN_LOCKOUT_MINUTES; then the right password works again."""
-    from datetime import timedelta
-
-    from app.web.time import utcnow
 
     user = make_user(roles=("editor",), username="wang", password=PASSWORD)
     user.locked_until = utcnow() - timedelta(seconds=1)

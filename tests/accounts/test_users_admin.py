@@ -3,6 +3,7 @@
 from app.accounts import services
 from app.accounts.models import User
 from app.extensions import db
+from tests.conftest import CsrfClient
 
 HX = {"HX-Request": "true"}
 
@@ -161,7 +162,6 @@ def test_deactivate_and_reactivate(client, login_as, make_user, app):
 
 
 def _token(test_client):
-    from tests.conftest import CsrfClient
 
     return CsrfClient.csrf_token(test_client)
 

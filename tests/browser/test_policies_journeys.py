@@ -5,6 +5,11 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.policies import demo, services
+from app.policies.models import Article
 
 EDITOR_PASSWORD = "policy-editor-password-1"
 SLOW = 15_000  # ms: server round trips on a busy shared machine (the suite runs with -n 4)
@@ -13,7 +18,6 @@ SLOW = 15_000  # ms: server round trips on a busy shared machine (the suite runs
 @pytest.fixture
 def policy_set(app, make_user):
     """A published policy with an interpretation, plus unrelated items, through the real services."""
-    from app.policies import services
 
     editor = make_user(roles=("editor",), username="journey-editor", password=EDITOR_PASSWORD)
 
@@ -82,7 +86,6 @@ def test_resident_searches_reads_and_comes_back(page, policy_set, axe_violations
 
 def test_resident_filters_and_loads_more(page, app, policy_set):
     """A filter change updates the list and URL; 加载更多 appends the next page in place."""
-    from app.policies import services
 
     for n in range(11):
         services.save_article(
@@ -176,7 +179,6 @@ def test_editor_sees_errors_next_to_fields(page, policy_set, browser_login):
 @pytest.fixture
 def demo_policies(app):
     """The policies demo content (the realistic set editors and residents would see)."""
-    from app.policies import demo
 
     demo.load()
 
@@ -184,10 +186,6 @@ def demo_policies(app):
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
 def test_public_pages_pass_axe(page, elder_page, demo_policies, axe_violations, elder):
     """List, superseded document, interpretation, news and FAQ pages: no serious/critical axe violations."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.policies.models import Article
 
     pg = elder_page if elder else page
     superseded = db.session.scalar(select(Article.slug).where(Article.validity == "已修订"))
@@ -208,10 +206,6 @@ def test_public_pages_pass_axe(page, elder_page, demo_policies, axe_violations, 
 
 def test_console_pages_pass_axe(page, demo_policies, make_user, browser_login, axe_violations):
     """The editor list, an edit form, the FAQ console and a diff page pass axe."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.policies.models import Article
 
     make_user(roles=("editor",), username="axe-editor", password=EDITOR_PASSWORD)
     browser_login(page, "axe-editor", EDITOR_PASSWORD)

@@ -2,6 +2,8 @@
 
 import pytest
 
+from app.policies import services
+
 
 @pytest.fixture
 def editor(make_user):
@@ -12,7 +14,6 @@ def editor(make_user):
 @pytest.fixture
 def make_article(editor):
     """Factory: ``make_article(kind="policy", action="publish", **fields)`` -> Article (saved by the service)."""
-    from app.policies import services
 
     counter = {"n": 0}
 
@@ -42,7 +43,6 @@ def make_article(editor):
 @pytest.fixture
 def make_faq(app):
     """Factory: ``make_faq(question=..., answer=..., topic=...)`` -> Faq."""
-    from app.policies import services
 
     def factory(question="彩礼有标准吗？", answer="有参考标准。", topic="彩礼治理"):
         return services.save_faq(None, question, answer, topic)

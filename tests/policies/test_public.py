@@ -2,6 +2,9 @@
 
 from datetime import date, timedelta
 
+from app.extensions import db
+from app.policies import services
+from app.search import search
 from app.web.time import utcnow
 
 
@@ -224,9 +227,6 @@ def test_api_detail_and_openapi(client, make_article):
 
 def test_due_scheduled_article_reaches_site_search(client, app, make_article):
     """Once publish_at passes, the next list/search request hands the article to the search index."""
-    from app.extensions import db
-    from app.policies import services
-    from app.search import search
 
     article = make_article(
         title="定时公布的集体婚礼通知",

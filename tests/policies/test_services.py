@@ -1,12 +1,13 @@
 """Policies services: saving, publishing, scheduling, validation, revisions, FAQ order, visibility."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.policies import queries, revisions, services
-from app.policies.models import Article
+from app.policies import demo, queries, revisions, services
+from app.policies.models import VENUES, Article, Faq
 from app.web.time import utcnow
 
 
@@ -207,7 +208,6 @@ def test_diff_lists_changed_fields_line_by_line(make_article, editor):
 
 def test_browse_filters_and_orders(make_article):
     """Browsing filters by kind, topic, validity and year, newest first, in pages."""
-    from datetime import date
 
     a = make_article(title="甲", published_on=date(2023, 1, 1))
     b = make_article(title="乙", published_on=date(2024, 1, 1), topic="婚事新办")
@@ -290,10 +290,6 @@ def test_faq_requires_question_answer_topic():
 
 def test_demo_loader_is_idempotent_and_complete(app):
     """The demo has the promised amounts, all marked 示例, and loading twice adds nothing."""
-    from sqlalchemy import func, select
-
-    from app.policies import demo
-    from app.policies.models import VENUES, Faq
 
     demo.load()
     demo.load()
