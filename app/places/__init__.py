@@ -4,6 +4,8 @@ init_app registers both, the ``flask places`` CLI, the search provider and the r
 
 from flask import Blueprint, Flask
 
+from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
+
 bp = Blueprint("places", __name__)
 
 
@@ -11,7 +13,6 @@ def init_app(app: Flask) -> None:
     """Register the places routes, console, CLI, search provider and registry entries."""
     from app.places import console, demo, queries, routes, search_docs  # noqa: F401  (routes attach to bp)
     from app.places.cli import places_cli
-    from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
 
     app.register_blueprint(bp)
     console.init_app(app)
