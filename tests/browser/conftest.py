@@ -1,5 +1,8 @@
 """Browser fixtures: one headless Chromium per session, a live server on the test database, axe-core.
 
+Under pytest-xdist every worker is a session: its own Chromium and live server (a free port), on the
+worker's own database and search index (tests/conftest.py), so browser tests run on any worker.
+
 API (used by every ``tests/browser/test_*.py``):
 
 - ``live_server`` (session): ``.url`` such as ``http://127.0.0.1:54321``. It serves ``create_app`` on the
