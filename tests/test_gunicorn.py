@@ -55,10 +55,16 @@ def raw():
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A socket bound to a free port, handed to gunicorn as ``fd://N``.
+
+    Binding here and passing the descriptor leaves no window in which a parallel test (another
+    xdist worker's live server) could take a port that was only looked up as free.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
 
 
 def _get(url: str, headers=None):
@@ -75,7 +81,8 @@ def gunicorn_server(app_config, tmp_path_factory):
     """gunicorn with gthread workers serving the app (APP_ENV=production) on the test database."""
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     (tmp_path / "gunicorn_probe.py").write_text(WSGI_MODULE, encoding="utf-8")
-    port = _free_port()
+    listener = _listening_socket()
+    port = listener.getsockname()[1]
     env = dict(
         os.environ,
         APP_ENV="production",
@@ -93,7 +100,7 @@ def gunicorn_server(app_config, tmp_path_factory):
         "-c",
         str(ROOT / "gunicorn.conf.py"),
         "--bind",
-        f"127.0.0.1:{port}",
+        f"fd://{listener.fileno()}",
         "--workers",
         "1",
         "--threads",
@@ -103,7 +110,10 @@ def gunicorn_server(app_config, tmp_path_factory):
         "gunicorn_probe:app",
     ]
     log = (tmp_path / "gunicorn.log").open("w")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),)
+    )
+    listener.close()  # gunicorn holds its own copy
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
