@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import accounts, api, demo, hotline, places, policies, search, web
 from app import config as config_module
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -55,8 +56,6 @@ def create_app(config: dict | type | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from app import accounts, api, hotline, places, policies, search, web
-
     web.init_app(app)
     accounts.init_app(app)
     search.init_app(app)
@@ -64,8 +63,6 @@ def create_app(config: dict | type | None = None) -> Flask:
     hotline.init_app(app)
     places.init_app(app)
     api.init_app(app)
-
-    from app import demo
 
     demo.init_app(app)
     return app

@@ -3,8 +3,11 @@
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from app.accounts import services
+from app.accounts.models import User
 from app.extensions import db
 from app.web.registry import get_registry
 
@@ -23,16 +26,12 @@ DEMO_STAFF = [
 
 def load_staff() -> None:
     """Create the demo staff accounts that do not exist yet."""
-    from app.accounts import services
-
     for username, name, roles, password in DEMO_STAFF:
         if services.find_user(username) is None:
             services.create_user(username, password, roles, name)
 
 
 def database_is_empty() -> bool:
-    from app.accounts.models import User
-
     return db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
@@ -62,8 +61,6 @@ def logins_command():
 @click.pass_context
 def setup_command(ctx):
     """Apply migrations, load the demo data if the database is empty, print the logins (`make run`)."""
-    from flask_migrate import upgrade
-
     upgrade()
     ctx.invoke(load_command, if_empty=True)
     ctx.invoke(logins_command)

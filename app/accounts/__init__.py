@@ -1,17 +1,16 @@
 """Staff accounts, roles, sign-in, and user administration."""
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("accounts", __name__)
+from app.accounts import admin, cli, routes  # noqa: F401  (views register on bp)
+from app.accounts.blueprint import bp
+from app.accounts.models import User, configure_hasher
+from app.extensions import db, login_manager
+from app.web.registry import ConsoleEntry, get_registry
 
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Login, the account routes, the console entries and the ``users`` CLI."""
-    from app.accounts import admin, cli, routes  # noqa: F401
-    from app.accounts.models import User, configure_hasher
-    from app.extensions import db, login_manager
-    from app.web.registry import ConsoleEntry, get_registry
-
     configure_hasher(app.config.get("ARGON2_PARAMS"))
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "请先登录。"

@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts import bp, services
+from app.accounts import services
+from app.accounts.blueprint import bp
 from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import User
 from app.extensions import db

@@ -6,6 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.web.access import ROLES
+
 REQUIRED = "请填写此项。"
 
 
@@ -50,8 +52,6 @@ class RoleCheckboxes(SelectMultipleField):
 
 
 def _role_choices():
-    from app.web.access import ROLES
-
     return [SelectChoice(value, label) for value, label in ROLES.items()]
 
 

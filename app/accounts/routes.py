@@ -3,7 +3,8 @@
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp, services
+from app.accounts import services
+from app.accounts.blueprint import bp
 from app.accounts.forms import LoginForm, PasswordForm
 from app.extensions import limiter
 from app.web.access import login_required

@@ -4,10 +4,11 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from limits import parse
 from sqlalchemy import func, select
 
-from app.accounts.models import User, dummy_verify
-from app.extensions import db
+from app.accounts.models import User, UserRole, dummy_verify
+from app.extensions import db, limiter
 from app.web.access import ROLES
 from app.web.errors import DomainError
 from app.web.time import utcnow
@@ -69,10 +70,6 @@ def authenticate(username: str, password: str) -> User:
 
 def _count_unknown_failure(username: str) -> bool:
     """Count a failed sign-in for a name that has no account; False once it would be locked."""
-    from limits import parse
-
-    from app.extensions import limiter
-
     config = current_app.config
     item = parse(f"{config['LOGIN_MAX_FAILURES']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes")
     key = (username or "").strip().lower()[:40]
@@ -163,8 +160,6 @@ def reset_password(user: User) -> str:
 
 
 def _other_active_admins(user: User) -> int:
-    from app.accounts.models import UserRole
-
     return db.session.scalar(
         select(func.count(User.id))
         .join(UserRole, UserRole.user_id == User.id)

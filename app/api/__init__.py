@@ -1,12 +1,11 @@
 """Read-only JSON API v1 and its OpenAPI document."""
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from app.api import openapi, places, policies  # noqa: F401  (views register on bp)
+from app.api.blueprint import bp
 
 
 def init_app(app: Flask) -> None:
     """Register the API routes (CSRF does not apply: the API is GET-only)."""
-    from app.api import openapi, places, policies  # noqa: F401
-
     app.register_blueprint(bp)

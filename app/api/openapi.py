@@ -2,9 +2,9 @@
 
 from flask import jsonify
 
-from app.api import bp
 from app.api import places as places_api
 from app.api import policies as policies_api
+from app.api.blueprint import bp
 
 
 def build_document() -> dict:

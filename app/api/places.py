@@ -2,7 +2,7 @@
 
 from flask import abort, jsonify, request, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.places import queries
 
 PER_PAGE = 20

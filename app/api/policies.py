@@ -2,7 +2,7 @@
 
 from flask import abort, jsonify, request, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.policies import queries
 from app.policies.models import KINDS, TOPICS, VALIDITIES
 from app.policies.rendering import render_markdown

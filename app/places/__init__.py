@@ -2,18 +2,16 @@
 Public pages and GeoJSON on ``bp``; the archivist console on ``console.console_bp`` (/console/places/).
 init_app registers both, the ``flask places`` CLI, the search provider and the registry entries."""
 
-from flask import Blueprint, Flask
+from flask import Flask
 
+from app.places import console, demo, queries, routes, search_docs  # noqa: F401  (views register on bp)
+from app.places.blueprint import bp
+from app.places.cli import places_cli
 from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
-
-bp = Blueprint("places", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the places routes, console, CLI, search provider and registry entries."""
-    from app.places import console, demo, queries, routes, search_docs  # noqa: F401  (routes attach to bp)
-    from app.places.cli import places_cli
-
     app.register_blueprint(bp)
     console.init_app(app)
     search_docs.init_app(app)

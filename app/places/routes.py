@@ -10,7 +10,8 @@ from flask import abort, current_app, jsonify, request, send_from_directory, url
 from sqlalchemy import select
 
 from app.extensions import db
-from app.places import bp, queries
+from app.places import queries
+from app.places.blueprint import bp
 from app.places.models import Photo, PlaceName
 from app.web.render import render, wants_fragment
 

@@ -7,13 +7,22 @@ Public API (import only from ``app.search``)::
     search(q, kinds=None, filters=None, page=1, per_page=20, sort="relevance", near=None, facets=())
 """
 
-from flask import Blueprint, Flask
+from flask import Flask
 
+from app.search import cli, routes  # noqa: F401  (views register on bp)
+from app.search.blueprint import bp
 from app.search.documents import KIND_LABELS, Hit, SearchDocument, SearchResult
-from app.search.engine import health, rebuild, register_provider, reset_index, schedule
+from app.search.engine import (
+    health,
+    install_session_hooks,
+    rebuild,
+    register_provider,
+    reset_index,
+    schedule,
+    state,
+)
 from app.search.query import search
-
-bp = Blueprint("search", __name__)
+from app.web.registry import get_registry
 
 __all__ = [
     "KIND_LABELS",
@@ -32,10 +41,6 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     """Register search hooks, routes, CLI and the health check."""
-    from app.search import cli, routes  # noqa: F401  (routes attach to bp)
-    from app.search.engine import install_session_hooks, state
-    from app.web.registry import get_registry
-
     state(app)
     install_session_hooks()
     app.register_blueprint(bp)

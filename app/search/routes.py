@@ -2,7 +2,7 @@
 
 from flask import request
 
-from app.search import bp
+from app.search.blueprint import bp
 from app.search.documents import KIND_LABELS
 from app.search.query import search
 from app.web.render import render

@@ -1,17 +1,15 @@
 """Cross-cutting web layer: rendering, access control, errors, security headers, elder mode."""
 
-from flask import Blueprint, Flask, request
+from flask import Flask, request
 
+from app.web import errors, routes, security
+from app.web.access import ROLES
+from app.web.blueprint import bp
 from app.web.time import cn_date, cn_datetime
-
-bp = Blueprint("web", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the site-wide routes, hooks and template globals."""
-    from app.web import errors, routes, security  # noqa: F401  (routes registers views on bp)
-    from app.web.access import ROLES
-
     app.register_blueprint(bp)
     security.init_app(app)
     errors.init_app(app)

@@ -6,6 +6,7 @@ from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.extensions import db
 from app.web.render import render, wants_fragment
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        from app.extensions import db
-
         db.session.rollback()
         return error_response(error.status, error.message)
 

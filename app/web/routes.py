@@ -7,7 +7,7 @@ from flask import current_app, jsonify, make_response, redirect, render_template
 from sqlalchemy import text
 
 from app.extensions import db
-from app.web import bp
+from app.web.blueprint import bp
 from app.web.registry import get_registry
 from app.web.render import render
 from app.web.urls import safe_next

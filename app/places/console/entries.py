@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.places import reference, services
-from app.places.console import STAFF, console_bp
+from app.places.console.blueprint import STAFF, console_bp
 from app.places.errors import PlaceError
 from app.places.forms import CommentForm, PlaceForm
 from app.places.models import PlaceName

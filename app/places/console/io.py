@@ -12,7 +12,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from app.places import exporter
-from app.places.console import STAFF, console_bp
+from app.places.console.blueprint import STAFF, console_bp
 from app.places.errors import ImportRejected
 from app.places.forms import ImportForm
 from app.places.importing import apply

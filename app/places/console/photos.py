@@ -7,7 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
 from app.places import photos
-from app.places.console import STAFF, console_bp
+from app.places.console.blueprint import STAFF, console_bp
 from app.places.console.entries import place_or_404
 from app.places.errors import PhotoError
 from app.places.forms import PhotoEditForm, PhotoUploadForm

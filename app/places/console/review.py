@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.places import revisions, services
-from app.places.console import STAFF, console_bp
+from app.places.console.blueprint import STAFF, console_bp
 from app.places.console.entries import place_or_404
 from app.places.errors import PlaceError
 from app.places.forms import CommentForm

@@ -1,0 +1,5 @@
+"""The public places blueprint (/places/)."""
+
+from flask import Blueprint
+
+bp = Blueprint("places", __name__)
