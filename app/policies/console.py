@@ -12,6 +12,7 @@ from app.policies.blueprint import bp
 from app.policies.forms import REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
 from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq
 from app.web.access import role_required
+from app.web.actions import attach_error, run_action
 from app.web.errors import error_response
 from app.web.render import render, wants_fragment
 from app.web.time import to_local
@@ -39,18 +40,6 @@ def _get_article(article_id: int) -> Article:
     if article is None:
         abort(404)
     return article
-
-
-def _apply_errors(form, errors: dict) -> list[str]:
-    """Put service errors next to their fields; return the ones that belong to no field."""
-    general = []
-    for name, message in errors.items():
-        field = getattr(form, name, None) if name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            general.append(message)
-    return general
 
 
 def _preview_of(form: ArticleForm, article: Article | None) -> SimpleNamespace:
@@ -86,7 +75,7 @@ def _article_form(article: Article | None):
                     article, form.content(), action, current_user, form.publish_at_utc()
                 )
             except services.PolicyError as exc:
-                general = [("main", message) for message in _apply_errors(form, exc.errors)]
+                general = [("main", message) for message in attach_error(form, exc)]
                 status = 422
             else:
                 messages = {
@@ -212,20 +201,19 @@ def console_faq():
 def _faq_form(faq: Faq | None):
     """Shared GET/POST handling for the FAQ new and edit pages."""
     form = FaqForm(obj=faq)
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                services.save_faq(faq, form.question.data, form.answer.data, form.topic.data)
-            except services.PolicyError as exc:
-                _apply_errors(form, exc.errors)
-                status = 422
-            else:
-                flash("常见问题已保存。", "success")
-                return redirect(url_for("policies.console_faq"), code=303)
-        else:
-            status = 422
-    return render("policies/faq_form.html", form=form, faq=faq, topics=TOPICS, status=status)
+
+    def page(status: int = 200, error: str | None = None):
+        return render("policies/faq_form.html", form=form, faq=faq, topics=TOPICS, status=status)
+
+    if request.method != "POST":
+        return page()
+    return run_action(
+        lambda: services.save_faq(faq, form.question.data, form.answer.data, form.topic.data),
+        form=form,
+        render_page=page,
+        success="常见问题已保存。",
+        redirect_to=url_for("policies.console_faq"),
+    )
 
 
 @bp.route("/console/policies/faq/new", methods=["GET", "POST"])

@@ -10,13 +10,21 @@ from app.web.errors import DomainError
 from app.web.render import wants_fragment
 
 
-def attach_error(form: FlaskForm | None, error: DomainError) -> bool:
-    """Put ``error.message`` under the form field it names; False when it names no field of ``form``."""
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, error.message]
-    return True
+def attach_error(form: FlaskForm | None, error: DomainError) -> list[str]:
+    """Put each message of ``error`` under the form field it names; return the ones that name no field.
+
+    An error carries one message for ``error.field``, or several in an ``errors`` dict keyed by field name
+    (``None`` for the whole form), as the policies services raise them.
+    """
+    messages = getattr(error, "errors", None) or {error.field: error.message}
+    general = []
+    for name, message in messages.items():
+        field = getattr(form, name, None) if (form is not None and name) else None
+        if field is None or not hasattr(field, "errors"):
+            general.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return general
 
 
 def run_action(
@@ -41,8 +49,8 @@ def run_action(
         action()
     except DomainError as exc:
         db.session.rollback()
-        error = None if attach_error(form, exc) else exc.message
-        return render_page(status=exc.status, error=error)
+        general = attach_error(form, exc)
+        return render_page(status=exc.status, error="；".join(general) or None)
     if fragment is not None and wants_fragment():
         return fragment(message=success)
     flash(success, "success")
