@@ -1,5 +1,9 @@
-"""Flask extensions, created unbound and wired to the app in ``create_app``."""
+"""Flask extensions, created unbound and wired to the app in ``create_app``; the limiter's key functions."""
 
+import hashlib
+import hmac
+
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,3 +34,26 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def client_address() -> str:
+    """The client's address: ``remote_addr``, which ProxyFix rewrites only behind PROXY_FIX_TRUSTED proxies."""
+    return get_remote_address() or "unknown"
+
+
+def keyed_digest(*parts: str) -> str:
+    """A short keyed hash (HMAC-SHA256 with SECRET_KEY) so limiter storage holds no names or numbers."""
+    message = "\x1f".join(parts).encode("utf-8", "replace")
+    return hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def login_account_key() -> str:
+    """Limiter key for sign-in attempts on one account, from any address."""
+    name = (request.form.get("username") or "").strip().lower()[:40]
+    return "acct:" + keyed_digest("login", name)
+
+
+def login_account_address_key() -> str:
+    """Limiter key for sign-in attempts on one account from one address (growing delays)."""
+    name = (request.form.get("username") or "").strip().lower()[:40]
+    return "acct-addr:" + keyed_digest("login", name, client_address())

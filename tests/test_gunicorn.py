@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from app import config as config_module
+from app.hotline.privacy import _load_or_create_key
+
 # One gunicorn for the module: with `--dist loadgroup` (make test, .ci/run) its tests share a worker.
 pytestmark = pytest.mark.xdist_group("gunicorn")
 
@@ -87,6 +90,8 @@ def gunicorn_server(app_config, tmp_path_factory):
         os.environ,
         APP_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),
+        # Production refuses to start without the key, or with one that cannot read the data (issue 14).
+        HOTLINE_DATA_KEY=_load_or_create_key(str(config_module.INSTANCE)),
         DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
         SEARCH_INDEX_DIR=app_config["SEARCH_INDEX_DIR"],
         UPLOAD_DIR=app_config["UPLOAD_DIR"],

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app.accounts import admin, cli, routes  # noqa: F401  (views register on bp)
+from app.accounts import account, admin, cli, mfa, routes, sessions, signin  # noqa: F401  (views register on bp)
 from app.accounts.blueprint import bp
 from app.accounts.models import User, configure_hasher
 from app.extensions import db, login_manager
@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
             return None
         user = db.session.get(User, int(ident))
         if user is None or not user.active or user.session_token != token:
+            return None
+        if sessions.current_record(user) is None:  # ended, expired, or presented by another browser
+            return None
+        if mfa.required_for(user) and not user.has_mfa:  # e.g. reset by an admin: enrol again first
             return None
         return user
 

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import mfa, services
 from app.accounts.blueprint import bp
 from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import User
@@ -126,3 +126,16 @@ def reset_user_password(user_id: int):
     user = _get_user(user_id)
     temporary = services.reset_password(user)
     return _row(user, temp_password=temporary)
+
+
+@bp.post("/console/users/<int:user_id>/reset-mfa")
+@role_required("admin")
+def reset_user_mfa(user_id: int):
+    """Remove a user's second factor (logged; they enrol again at next sign-in; their sessions end)."""
+    user = _get_user(user_id)
+    mfa.reset(user, current_user._get_current_object())
+    message = "已重置两步验证，该用户下次登录时需重新绑定。"
+    if wants_fragment():
+        return _row(user, message=message)
+    flash(f"{user.username}：{message}", "success")
+    return redirect(url_for("accounts.list_users"), code=303)

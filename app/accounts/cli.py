@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.accounts import services
+from app.accounts import mfa, services
 from app.accounts.models import User
 from app.extensions import db
 from app.web.access import ROLES
@@ -39,6 +39,18 @@ def list_users_command():
     for user in users:
         state = "active" if user.active else "inactive"
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "-"
-        click.echo(f"{user.username:<20} {','.join(user.roles):<30} {state:<9} last login {last}")
+        second = "mfa" if user.has_mfa else ("NO-MFA" if mfa.required_for(user) else "no-mfa")
+        click.echo(f"{user.username:<20} {','.join(user.roles):<30} {state:<9} {second:<7} last login {last}")
     if not users:
         click.echo("no users")
+
+
+@users_cli.command("mfa-reset")
+@click.argument("username")
+def mfa_reset_command(username):
+    """Remove a user's second factor: they enrol again at next sign-in (logged; their sessions end)."""
+    user = services.find_user(username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    mfa.reset(user, None)
+    click.echo(f"second factor of {user.username} reset; they enrol again at next sign-in")

@@ -73,3 +73,15 @@ class UserCreateForm(FlaskForm):
     )
     display_name = _display_name_field()
     roles = RoleCheckboxes("角色", choices=_role_choices())
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "6 位验证码", validators=[DataRequired(REQUIRED), Length(max=12, message="验证码是 6 位数字。")]
+    )
+
+
+class RecoveryForm(FlaskForm):
+    recovery_code = StringField(
+        "恢复码", validators=[DataRequired(REQUIRED), Length(max=20, message="恢复码是 10 位字母和数字。")]
+    )

@@ -1,4 +1,4 @@
-"""Staff accounts and roles."""
+"""Staff accounts and roles, second factor (TOTP secret, recovery codes), session records, account events."""
 
 import contextlib
 import secrets
@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.web.crypto import EncryptedText
 from app.web.time import utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
@@ -47,6 +48,12 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Second factor: the TOTP secret is a Fernet token at rest (the hotline's key); enrolled when set.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # last accepted time step: no replay
+    # Failed passwords and codes since the last successful sign-in, told to the account holder then.
+    failures_since_login: Mapped[int] = mapped_column(default=0)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
@@ -81,6 +88,10 @@ class User(UserMixin, db.Model):
             self.set_password(password)
         return ok
 
+    @property
+    def has_mfa(self) -> bool:
+        return self.totp_enrolled_at is not None and bool(self.totp_secret)
+
     def rotate_session(self) -> None:
         self.session_token = secrets.token_urlsafe(32)
 
@@ -98,6 +109,46 @@ class User(UserMixin, db.Model):
         if locked is not None and locked.tzinfo is None:
             locked = locked.replace(tzinfo=UTC)
         return locked is not None and locked > now
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code, stored as a salted SHA-256 (the codes carry 50 random bits)."""
+
+    __tablename__ = "user_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(120))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(db.Model):
+    """One signed-in browser: the cookie carries a random token whose hash is stored here."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_hash: Mapped[str] = mapped_column(String(64))
+    agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountEvent(db.Model):
+    """The accounts access log: second-factor resets, enrolments, sign-outs everywhere (no secrets)."""
+
+    __tablename__ = "user_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 def dummy_verify(password: str) -> None:

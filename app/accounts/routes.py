@@ -3,10 +3,10 @@
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import services, sessions, signin
 from app.accounts.blueprint import bp
 from app.accounts.forms import LoginForm, PasswordForm
-from app.extensions import limiter
+from app.extensions import limiter, login_account_address_key, login_account_key
 from app.web.access import login_required
 from app.web.registry import get_registry
 from app.web.render import render
@@ -17,8 +17,33 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_address_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT"]
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], error_message="登录尝试太频繁，请 5 分钟后再试。")
+@limiter.limit(_login_rate_limit, methods=["POST"], error_message="登录尝试太频繁，请稍后再试。")
+@limiter.limit(
+    _account_limit,
+    methods=["POST"],
+    key_func=login_account_key,
+    error_message="这个账号的登录尝试太频繁，请稍后再试。",
+)
+@limiter.limit(
+    _account_address_limit,
+    methods=["POST"],
+    key_func=login_account_address_key,
+    deduct_when=_failed,
+    error_message="密码错误次数过多，请稍后再试（等待时间随失败次数增加）。",
+)
 def login():
     """Sign a staff member in (generic error that does not reveal whether the user exists)."""
     next_url = safe_next(request.args.get("next") or request.form.get("next"))
@@ -35,13 +60,7 @@ def login():
         except services.LoginFailed as exc:
             error, status = exc.message, 401
         else:
-            session.clear()  # new session at login: no fixation
-            session.permanent = True
-            login_user(user)
-            if user.must_change_password:
-                flash("请先设置一个新密码。", "info")
-                return redirect(url_for("accounts.change_password"))
-            return redirect(next_url or url_for("accounts.console"))
+            return signin.begin(user, next_url)
     elif request.method == "POST":
         status = 422
     return render("accounts/login.html", form=form, error=error, next_url=next_url, status=status)
@@ -51,7 +70,7 @@ def login():
 def logout():
     """Sign out and invalidate the session cookie everywhere."""
     if current_user.is_authenticated:
-        services.logout_everywhere(current_user)
+        sessions.end_current()  # this browser's record: a copied cookie stops working
     logout_user()
     session.clear()
     flash("您已安全退出。", "success")

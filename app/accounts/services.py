@@ -1,20 +1,19 @@
-"""Account services: authentication with lockout, user management."""
+"""Account services: password step of sign-in, password rules, user management."""
 
 import secrets
-from datetime import timedelta
 
 from flask import current_app
-from limits import parse
 from sqlalchemy import func, select
 
+from app.accounts import sessions
 from app.accounts.models import User, UserRole, dummy_verify
-from app.extensions import db, limiter
+from app.accounts.passwords import password_problem
+from app.extensions import db
 from app.web.access import ROLES
 from app.web.errors import DomainError
 from app.web.time import utcnow
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
-MIN_PASSWORD = 10
 
 
 class AccountError(DomainError):
@@ -38,58 +37,44 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(username: str, password: str) -> User:
-    """Check credentials, counting failures and locking the account after too many."""
+    """Check the password (step one of sign-in); every failure costs one hash and says the same thing.
+
+    No hard lock on wrong passwords (a stranger could lock anyone out): they are throttled per account
+    and address by the limiter on ``/login``. A lock set by wrong second-factor codes is checked only
+    after a correct password, so it reveals nothing about which usernames exist.
+    """
     user = find_user(username)
-    generic = LoginFailed("用户名或密码不正确。")
-    locked = AccountLocked(
-        f"登录失败次数过多，账号已暂时锁定，请 {current_app.config['LOGIN_LOCKOUT_MINUTES']} 分钟后再试，"
-        "或联系系统管理员。"
-    )
     if user is None:
         dummy_verify(password)
-        # Unknown names "lock" after the same number of failures, so the lockout message does not
-        # reveal which usernames exist.
-        if not _count_unknown_failure(username):
-            raise locked
-        raise generic
-    if user.is_locked():
-        raise locked
+        raise LoginFailed("用户名或密码不正确。")
     if not user.check_password(password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
+        user.failures_since_login += 1
         db.session.commit()
-        raise generic
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = utcnow()
-    db.session.commit()
+        raise LoginFailed("用户名或密码不正确。")
+    if user.is_locked():
+        raise AccountLocked(
+            f"验证码错误次数过多，账号已暂时锁定，请 {current_app.config['LOGIN_LOCKOUT_MINUTES']} 分钟后再试，"
+            "或联系系统管理员。"
+        )
     return user
 
 
-def _count_unknown_failure(username: str) -> bool:
-    """Count a failed sign-in for a name that has no account; False once it would be locked."""
-    config = current_app.config
-    item = parse(f"{config['LOGIN_MAX_FAILURES']} per {config['LOGIN_LOCKOUT_MINUTES']} minutes")
-    key = (username or "").strip().lower()[:40]
-    try:
-        if not limiter.limiter.test(item, "unknown-login", key):
-            return False
-        limiter.limiter.hit(item, "unknown-login", key)
-    except Exception:  # limiter disabled or its storage unreachable: fall back to the generic message
-        return True
-    return True
+def complete_sign_in(user: User) -> int:
+    """Record a finished sign-in (after the second factor); returns the failures since the last one."""
+    failures = user.failures_since_login
+    user.failed_logins = 0
+    user.failures_since_login = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return failures
 
 
 def validate_password(password: str, username: str = "") -> None:
-    """Refuse passwords that are too short or equal to the username."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。", "password")
-    if len(password) > 128:
-        raise AccountError("密码不能超过 128 个字符。", "password")
-    if username and password.lower() == username.lower():
-        raise AccountError("密码不能与用户名相同。", "password")
+    """Refuse short, common, repeated or sequential passwords and the username (ASVS 6.2)."""
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem, "password")
 
 
 def validate_username(username: str) -> str:
@@ -154,8 +139,7 @@ def reset_password(user: User) -> str:
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
-    user.rotate_session()
-    db.session.commit()
+    sessions.end_all(user)
     return temporary
 
 
@@ -175,7 +159,7 @@ def set_active(user: User, active: bool, acting: User | None = None) -> None:
         raise AccountError("至少需要保留一个启用的系统管理员。")
     user.active = active
     if not active:
-        user.rotate_session()
+        sessions.end_all(user)
     db.session.commit()
 
 
@@ -203,6 +187,5 @@ def update_user(user: User, display_name: str, roles, acting: User | None = None
 
 
 def logout_everywhere(user: User) -> None:
-    """Invalidate every session cookie the user holds."""
-    user.rotate_session()
-    db.session.commit()
+    """Invalidate every session cookie the user holds (and end every session record)."""
+    sessions.end_all(user)

@@ -1,15 +1,8 @@
-"""``flask hotline``: one command group; booking adds ``slots``, cases add ``purge`` (in their init_app)."""
+"""``flask hotline``: one command group; booking adds ``slots``, cases add ``purge`` (in their init_app).
 
-import click
+``rotate-key`` is attached by ``app.ops`` (app/ops/keys.py: resumable, with a dry run).
+"""
+
 from flask.cli import AppGroup
 
-from app.hotline.privacy import rotate_encryption
-
 hotline_cli = AppGroup("hotline", help="幸福泉城热线：时段与数据保留。")
-
-
-@hotline_cli.command("rotate-key")
-def rotate_key_command():
-    """Re-encrypt every encrypted hotline value with the newest HOTLINE_DATA_KEY."""
-    count = rotate_encryption()
-    click.echo(f"re-encrypted {count} rows")
