@@ -6,10 +6,12 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import accounts, api, demo, hotline, places, policies, search, web
 from app import config as config_module
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from app.web import guards
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,9 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    if app.config.get("PROXY_FIX_TRUSTED"):  # only behind that many proxies: else X-Forwarded-* is ignored
+        n = app.config["PROXY_FIX_TRUSTED"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -57,6 +62,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     login_manager.init_app(app)
 
     web.init_app(app)
+    guards.init_app(app)  # issue 15: NUL / out-of-range integers -> 400 before any view
     accounts.init_app(app)
     search.init_app(app)
     policies.init_app(app)

@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
@@ -44,7 +45,22 @@ class Config:
     BUREAU_NAME = "济南市章丘区民政局"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
-    LOGIN_RATE_LIMIT = "20 per 5 minutes"
+    # Issue 15: sign-in limits keyed on what they protect, second factor, sessions, proxy, site URL.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "300 per hour")  # per address: one NAT = many
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "60 per hour")  # per account
+    # Per (account, address), counting only failures: growing delays instead of a lock strangers trigger.
+    LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_ADDRESS_RATE_LIMIT", "5 per 5 minutes;10 per hour;20 per day"
+    )
+    MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "30 per 5 minutes")  # code page, per address
+    MFA_REQUIRED_FOR_ALL = os.environ.get("MFA_REQUIRED_FOR_ALL", "0") == "1"
+    MFA_ISSUER = os.environ.get("MFA_ISSUER", "章丘区民政局")
+    MFA_PENDING_SECONDS = 600  # a half-signed-in session has 10 minutes to give its code
+    STAFF_SESSION_ABSOLUTE_HOURS = int(os.environ.get("STAFF_SESSION_ABSOLUTE_HOURS", "12"))
+    PROXY_FIX_TRUSTED = int(os.environ.get("PROXY_FIX_TRUSTED", "0"))  # proxies setting X-Forwarded-*
+    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")  # absolute URLs in sitemap.xml and robots.txt
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", "31536000"))
 
 
 class TestConfig(Config):
@@ -71,3 +87,7 @@ def finalize(app_config: dict, instance: Path) -> None:
         "change-me",
     }:
         raise RuntimeError("Refusing to start in production with a default SECRET_KEY.")
+    if app_config.get("ENV_NAME") == "production" and not app_config.get("TRUSTED_HOSTS"):
+        site_host = urlsplit(app_config.get("SITE_URL") or "").hostname
+        if site_host:  # production answers only to its own host name (Flask checks TRUSTED_HOSTS)
+            app_config["TRUSTED_HOSTS"] = [site_host]

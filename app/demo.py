@@ -1,15 +1,17 @@
 """``flask demo load``: idempotent demo data from every feature."""
 
 import click
+import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from app.accounts import services
+from app.accounts import mfa, services
 from app.accounts.models import User
 from app.extensions import db
 from app.web.registry import get_registry
+from app.web.time import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -24,11 +26,19 @@ DEMO_STAFF = [
 ]
 
 
+# Issue 15: demo admins and counselors need a second factor. Outside production they are enrolled with this
+# published secret (add it to an authenticator app, or type the code `flask demo logins` prints).
+DEMO_TOTP_SECRET = "ZQDEMOZQDEMOZQDEMOZQDEMOZQDEMO22"
+
+
 def load_staff() -> None:
-    """Create the demo staff accounts that do not exist yet."""
+    """Create the demo staff accounts that do not exist yet (admins and counselors with the demo TOTP)."""
     for username, name, roles, password in DEMO_STAFF:
         if services.find_user(username) is None:
-            services.create_user(username, password, roles, name)
+            user = services.create_user(username, password, roles, name)
+            if mfa.required_for(user) and current_app.config.get("ENV_NAME") != "production":
+                user.totp_secret, user.totp_enrolled_at = DEMO_TOTP_SECRET, utcnow()
+                db.session.commit()
 
 
 def database_is_empty() -> bool:
@@ -55,6 +65,10 @@ def logins_command():
     click.echo("Demo staff logins (username / password / roles):")
     for username, _name, roles, password in DEMO_STAFF:
         click.echo(f"  {username:<11} {password:<20} {', '.join(roles)}")
+    if current_app.config.get("ENV_NAME") != "production":
+        click.echo(f"Second factor of admin/counselor demo accounts: TOTP secret {DEMO_TOTP_SECRET}")
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        click.echo(f"  (add it to an authenticator app; code right now: {code})")
 
 
 @demo_cli.command("setup")

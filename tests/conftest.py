@@ -14,8 +14,10 @@ import os
 import secrets
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
@@ -25,9 +27,22 @@ from sqlalchemy.engine import make_url
 
 from app import config as config_module
 from app import create_app
+from app.accounts import mfa as second_factor
+from app.accounts import sessions
 from app.config import TestConfig
 from app.extensions import db, limiter
 from app.search import reset_index
+
+# Issue 15: the second factor every test user that needs one is enrolled with (``make_user``), and a helper
+# giving a valid code for it; ``login_as`` also opens a staff session record (bound to the first browser).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(offset: int = 0, secret: str = TEST_TOTP_SECRET) -> str:
+    """The TOTP code of ``secret`` now (``offset`` steps of 30 s later or earlier)."""
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(datetime.now(UTC)) + offset)
+
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # "gw0", "gw1", ... in a pytest-xdist worker; None in a plain run (the `worker_id` fixture says "master").
@@ -179,10 +194,14 @@ def make_user(app):
 
     counter = {"n": 0}
 
-    def factory(roles=("admin",), username=None, password="correct-horse-battery", **flags):
+    def factory(roles=("admin",), username=None, password="correct-horse-battery", mfa=None, **flags):
         counter["n"] += 1
         name = username or f"{'-'.join(roles) or 'user'}{counter['n']}"
-        return services.create_user(name, password, list(roles), display_name=f"测试{counter['n']}", **flags)
+        user = services.create_user(name, password, list(roles), display_name=f"测试{counter['n']}", **flags)
+        if mfa if mfa is not None else second_factor.required_for(user):  # enrol TEST_TOTP_SECRET
+            user.totp_secret, user.totp_enrolled_at = TEST_TOTP_SECRET, datetime.now(UTC)
+            db.session.commit()
+        return user
 
     return factory
 
@@ -193,8 +212,10 @@ def login_as(client, make_user):
 
     def do_login(*roles, **kwargs):
         user = make_user(roles=roles or ("admin",), **kwargs)
+        token = sessions.create_record(user, agent=None)
         with client.session_transaction() as sess:
             sess["_user_id"] = user.get_id()
+            sess[sessions.SESSION_KEY] = token
             sess["_fresh"] = True
             sess.permanent = True
         return user

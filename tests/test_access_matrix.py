@@ -15,6 +15,7 @@ import uuid
 from werkzeug.routing import IntegerConverter, PathConverter, UUIDConverter
 from werkzeug.routing.converters import FloatConverter
 
+from app.accounts import sessions
 from app.web.access import ROLES
 
 STAFF_PREFIXES = ("/console/", "/account/")
@@ -60,6 +61,7 @@ def _sign_in(client, user):
     with client.session_transaction() as sess:
         sess.clear()
         sess["_user_id"] = user.get_id()
+        sess[sessions.SESSION_KEY] = sessions.create_record(user, agent=None)  # issue 15: a session record
         sess["_fresh"] = True
         sess.permanent = True
 

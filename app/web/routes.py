@@ -63,13 +63,18 @@ def healthz():
     return jsonify(body), 200 if ok else 503
 
 
+def site_root() -> str:
+    """The site's origin for absolute URLs: ``SITE_URL`` when set, never the client's Host header then."""
+    return current_app.config.get("SITE_URL") or request.host_url.rstrip("/")
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
     """List every public page for search engines."""
-    entries = [{"loc": url_for("web.home", _external=True), "lastmod": None}]
+    entries = [{"loc": site_root() + url_for("web.home"), "lastmod": None}]
     for provider in get_registry(current_app).sitemap:
         for entry in provider():
-            entries.append({"loc": request.host_url.rstrip("/") + entry.loc, "lastmod": entry.lastmod})
+            entries.append({"loc": site_root() + entry.loc, "lastmod": entry.lastmod})
     xml = render_template("web/sitemap.xml", entries=entries, today=date.today())
     response = make_response(xml)
     response.mimetype = "application/xml"
@@ -87,7 +92,7 @@ def robots():
             "Disallow: /account/",
             "Disallow: /hotline/bookings/",
             "Disallow: /hotline/manage",
-            f"Sitemap: {url_for('web.sitemap', _external=True)}",
+            f"Sitemap: {site_root()}{url_for('web.sitemap')}",
             "",
         ]
     )

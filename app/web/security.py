@@ -18,6 +18,16 @@ CSP = "; ".join(
 )
 
 
+def _https(app: Flask) -> bool:
+    """Whether the site runs behind HTTPS: secure cookies, an https scheme or an https SITE_URL."""
+    config = app.config
+    return bool(
+        config.get("SESSION_COOKIE_SECURE")
+        or config.get("PREFERRED_URL_SCHEME") == "https"
+        or (config.get("SITE_URL") or "").startswith("https://")
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the after-request hook that sets CSP and friends."""
 
@@ -31,6 +41,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if request.headers.get("HX-Request"):
             response.vary.add("HX-Request")
+        if _https(app):  # HSTS only when the site is served over HTTPS (issue 15)
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}")
         if request.path.startswith(("/console", "/login", "/account")):
             headers["Cache-Control"] = "no-store"
         return response
