@@ -1,6 +1,5 @@
 """Application factory for the Zhangqiu civil-affairs bureau site."""
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -8,7 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import accounts, api, demo, hotline, places, policies, search, web
+from app import accounts, api, demo, hotline, ops, places, policies, search, web
 from app import config as config_module
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from app.web import guards
@@ -49,7 +48,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite file locking does the queueing; a small pool avoids idle handles.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ops.configure_logging(app)  # JSON lines with request ids when LOG_FORMAT=json (production default)
 
     if app.config.get("PROXY_FIX_TRUSTED"):  # only behind that many proxies: else X-Forwarded-* is ignored
         n = app.config["PROXY_FIX_TRUSTED"]
@@ -71,4 +70,5 @@ def create_app(config: dict | type | None = None) -> Flask:
     api.init_app(app)
 
     demo.init_app(app)
+    ops.init_app(app)  # last: production start-up checks need every model
     return app

@@ -48,7 +48,12 @@ def database_is_empty() -> bool:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
 def load_command(if_empty: bool):
-    """Load demo staff and every feature's demo content (safe to run twice)."""
+    """Load demo staff and every feature's demo content (safe to run twice); refused in production."""
+    if current_app.config.get("ENV_NAME") == "production":
+        # The demo staff have published passwords: never on a real site.
+        raise click.ClickException(
+            "demo data is refused under APP_ENV=production (it creates accounts with known passwords)"
+        )
     if if_empty and not database_is_empty():
         click.echo("database already has data; demo not loaded")
         return

@@ -44,22 +44,30 @@ def toggle_elder():
 
 @bp.get("/healthz")
 def healthz():
-    """Report database and registered component health as JSON (503 when something is down)."""
+    """Report database and registered component health as JSON, naming what fails.
+
+    ``ok``; ``degraded`` (200) when a registered check is degraded or broken, e.g. a scheduled job that
+    missed its schedule; ``error`` (503) when the database is down. ``failing`` lists the check names.
+    """
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = {"status": "ok", "engine": db.engine.dialect.name}
     except Exception as exc:
         log.warning("health: database check failed: %s", exc)
-        checks["database"] = {"status": "error"}
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        checks["database"] = {"status": "error", "reason": (reason or [type(exc).__name__])[0][:200]}
+        db.session.rollback()
     for name, check in get_registry(current_app).health.items():
         try:
             checks[name] = check()
         except Exception as exc:
             log.warning("health: %s check failed: %s", name, exc)
             checks[name] = {"status": "error"}
+    failing = [name for name, result in checks.items() if result.get("status") != "ok"]
     ok = checks["database"]["status"] == "ok"
-    body = {"status": "ok" if ok else "error", "checks": checks}
+    status = "error" if not ok else ("degraded" if failing else "ok")
+    body = {"status": status, "checks": checks, "failing": failing}
     return jsonify(body), 200 if ok else 503
 
 

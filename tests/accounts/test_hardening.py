@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app import config as config_module
 from app import create_app
 from app.accounts import models, services
 from app.accounts.models import StaffSession
 from app.extensions import db
+from app.hotline.privacy import _load_or_create_key
 from app.web.time import utcnow
 from tests.conftest import totp_code
 
@@ -186,6 +188,7 @@ def test_production_trusts_only_the_site_host(app_config):
         "ENV_NAME": "production",
         "SECRET_KEY": "k" * 48,
         "SITE_URL": "https://mzj.example.cn",
+        "HOTLINE_DATA_KEY": _load_or_create_key(str(config_module.INSTANCE)),  # required (issue 14)
     }
     config.pop("TRUSTED_HOSTS", None)
     application = create_app(config)
