@@ -56,12 +56,18 @@ def status_command():
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Archive path (.tar.gz)."
 )
 def create_command(output: Path | None):
-    """Write one archive with the database, the uploads and a manifest."""
+    """Write one archive with the database, the uploads and a manifest, then verify it."""
     try:
         path = create_backup(output)
+        manifest = verify_backup(
+            path
+        )  # read back what was written: a bad disk shows up tonight, not at restore
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"backup written: {path}")
+    rows = sum(manifest["tables"].values())
+    click.echo(
+        f"backup written and verified: {path} ({rows} rows, {len(manifest['files']) - 1} uploaded files)"
+    )
 
 
 @backup_cli.command("verify")
