@@ -61,6 +61,12 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")  # absolute URLs in sitemap.xml and robots.txt
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", "31536000"))
+    # Booking limits (issue 15): per address sized for a mobile carrier's NAT, per phone, per slot day.
+    HOTLINE_BOOKING_RATE_LIMIT = os.environ.get("HOTLINE_BOOKING_RATE_LIMIT", "60 per hour;300 per day")
+    HOTLINE_BOOKING_PHONE_RATE_LIMIT = os.environ.get(
+        "HOTLINE_BOOKING_PHONE_RATE_LIMIT", "3 per hour;5 per day"
+    )
+    HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT = os.environ.get("HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT", "40 per day")
 
 
 class TestConfig(Config):

@@ -23,6 +23,7 @@ from app.places.models import Photo
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # per photo; the request as a whole is capped by MAX_CONTENT_LENGTH
 MAX_PHOTO_PIXELS = 40_000_000  # e.g. 8000×5000: any phone or camera photo, far below a bomb
+MAX_PHOTO_EDGE = 12_000  # width or height (issue 15: a 1×39,000,000 PNG is few pixels but no photo)
 MAX_STORED_EDGE = 2400  # the "original" we keep is re-encoded and at most this wide/high
 THUMB_WIDTHS = (320, 960)
 JPEG_QUALITY = 85
@@ -69,14 +70,17 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1:
         raise PhotoError("图片尺寸无效。")
-    if width * height > max_pixels:
+    if width * height > max_pixels or max(width, height) > MAX_PHOTO_EDGE:
         raise PhotoError(_too_many_pixels_message(max_pixels, width, height), 413)
     return image
 
 
 def _too_many_pixels_message(max_pixels: int, width: int | None = None, height: int | None = None) -> str:
     size = f"（{width}×{height} 像素）" if width else ""
-    return f"图片尺寸太大{size}：最多 {max_pixels / 1_000_000:g} 百万像素，请缩小后再上传。"
+    return (
+        f"图片尺寸太大{size}：最多 {max_pixels / 1_000_000:g} 百万像素、宽和高各不超过 {MAX_PHOTO_EDGE} 像素，"
+        "请缩小后再上传。"
+    )
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -124,6 +128,15 @@ def process_image(data: bytes) -> ProcessedPhoto:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoError("照片文件已损坏或不完整，请重新导出后再上传。") from exc
 
+    try:  # issue 15: encoding inside the guard too, so no odd raster ends in a 500
+        return _resized(image, source_format)
+    except (OSError, ValueError, MemoryError) as exc:
+        raise PhotoError(
+            "这张照片无法处理（尺寸或格式异常），请用手机或电脑另存为普通 JPEG 后再上传。", 422
+        ) from exc
+
+
+def _resized(image: Image.Image, source_format: str) -> ProcessedPhoto:
     full = image.copy()
     full.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), Image.Resampling.LANCZOS)
     result = ProcessedPhoto(

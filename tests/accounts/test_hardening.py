@@ -21,6 +21,22 @@ def _login(client, username, password=PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
 
 
+@pytest.fixture
+def other_app(app_config):
+    """Factory: another app on the test database with some settings changed (engines disposed after)."""
+    created = []
+
+    def factory(**overrides):
+        application = create_app({**app_config, **overrides})
+        created.append(application)
+        return application
+
+    yield factory
+    for application in created:
+        with application.app_context():
+            db.engine.dispose()
+
+
 # --- finding 1: one rate-limit bucket for the whole district ------------------------------------------
 
 
@@ -32,18 +48,18 @@ def test_one_users_failures_do_not_block_other_accounts_from_the_same_address(cl
     assert _login(client, "wang").status_code == 302
 
 
-def test_proxy_fix_only_when_trusted(app_config, make_user):
+def test_proxy_fix_only_when_trusted(other_app, make_user):
     """Finding 1: behind PROXY_FIX_TRUSTED proxies X-Forwarded-For is the client; otherwise it is ignored."""
     for trusted, expected in ((1, "203.0.113.9"), (0, "127.0.0.1")):
-        application = create_app({**app_config, "PROXY_FIX_TRUSTED": trusted})
+        application = other_app(PROXY_FIX_TRUSTED=trusted)
         application.add_url_rule("/_addr", "addr", lambda: __import__("flask").request.remote_addr)
         response = application.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.9"})
         assert response.get_data(as_text=True) == expected
 
 
-def test_growing_delay_is_per_client_behind_the_proxy(app_config, make_user):
+def test_growing_delay_is_per_client_behind_the_proxy(other_app, make_user):
     """Finding 1: with ProxyFix, two residents behind the proxy are throttled separately."""
-    application = create_app({**app_config, "PROXY_FIX_TRUSTED": 1})
+    application = other_app(PROXY_FIX_TRUSTED=1)
     make_user(roles=("editor",), username="wang", password=PASSWORD)
     client = application.test_client()
     application.config["WTF_CSRF_ENABLED"] = False
@@ -150,8 +166,6 @@ def test_sessions_page_and_sign_out_everywhere(app, client, make_user):
     other = app.test_client()
     other_headers = {"User-Agent": "Office PC"}
     other.post("/login", data={"username": "wang", "password": PASSWORD}, headers=other_headers)
-    with app.test_request_context():
-        pass
     page = client.get("/account/security", headers=headers).get_data(as_text=True)
     assert "Phone Browser 1.0" in page and "当前设备" in page
     response = client.post("/account/sessions/end-all", headers=headers)
@@ -164,34 +178,32 @@ def test_sessions_page_and_sign_out_everywhere(app, client, make_user):
 # --- finding 10: HSTS, absolute URLs from SITE_URL -----------------------------------------------------
 
 
-def test_hsts_only_behind_https(app_config):
+def test_hsts_only_behind_https(other_app):
     """Finding 10: HSTS is sent when SESSION_COOKIE_SECURE is set, not otherwise."""
-    secure = create_app({**app_config, "SESSION_COOKIE_SECURE": True}).test_client().get("/")
-    plain = create_app({**app_config, "SESSION_COOKIE_SECURE": False}).test_client().get("/")
+    secure = other_app(SESSION_COOKIE_SECURE=True).test_client().get("/")
+    plain = other_app(SESSION_COOKIE_SECURE=False).test_client().get("/")
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
     assert "Strict-Transport-Security" not in plain.headers
 
 
-def test_sitemap_and_robots_ignore_the_host_header(app_config):
+def test_sitemap_and_robots_ignore_the_host_header(other_app):
     """Finding 10: with SITE_URL set, a forged Host header does not reach sitemap.xml or robots.txt."""
-    client = create_app({**app_config, "SITE_URL": "https://mzj.example.cn"}).test_client()
+    client = other_app(SITE_URL="https://mzj.example.cn").test_client()
     sitemap = client.get("/sitemap.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
     robots = client.get("/robots.txt", headers={"Host": "evil.example"}).get_data(as_text=True)
     assert "evil.example" not in sitemap + robots
     assert "https://mzj.example.cn/" in sitemap and "Sitemap: https://mzj.example.cn/sitemap.xml" in robots
 
 
-def test_production_trusts_only_the_site_host(app_config):
+def test_production_trusts_only_the_site_host(other_app):
     """Finding 10: in production TRUSTED_HOSTS defaults to SITE_URL's host (other Host headers get 400)."""
-    config = {
-        **app_config,
-        "ENV_NAME": "production",
-        "SECRET_KEY": "k" * 48,
-        "SITE_URL": "https://mzj.example.cn",
-        "HOTLINE_DATA_KEY": _load_or_create_key(str(config_module.INSTANCE)),  # required (issue 14)
-    }
-    config.pop("TRUSTED_HOSTS", None)
-    application = create_app(config)
+    application = other_app(
+        ENV_NAME="production",
+        SECRET_KEY="k" * 48,
+        SITE_URL="https://mzj.example.cn",
+        HOTLINE_DATA_KEY=_load_or_create_key(str(config_module.INSTANCE)),  # required (issue 14)
+        TRUSTED_HOSTS=None,
+    )
     assert application.config["TRUSTED_HOSTS"] == ["mzj.example.cn"]
     application.testing = False
     application.config["PROPAGATE_EXCEPTIONS"] = False

@@ -22,7 +22,7 @@ from app.web.render import render
 def booking_ics(reference: str):
     """A neutral calendar entry for a booking this browser has just made or opened."""
     booking = services.find_booking_by_reference(reference)
-    if booking is None or booking.reference not in session.get("hotline_refs", []) or not booking.is_active:
+    if booking is None or booking.reference not in wizard.known_refs() or not booking.is_active:
         abort(404)
     response = make_response(services.booking_ics(booking, request.host))
     response.mimetype = "text/calendar"
@@ -43,7 +43,7 @@ def _failed(response) -> bool:
 
 def _remember_manage(booking, phone: str) -> None:
     session[wizard.MANAGE_KEY] = seal({"ref": booking.reference, "phone": phone})
-    session["hotline_refs"] = [booking.reference, *session.get("hotline_refs", [])][:3]
+    wizard.remember_ref(booking.reference)
 
 
 def _managed():
@@ -170,5 +170,5 @@ def manage_leave():
     """Forget the opened booking in this browser."""
     session.pop(wizard.MANAGE_KEY, None)
     session.pop(wizard.DONE_KEY, None)
-    session.pop("hotline_refs", None)
+    wizard.forget_refs()
     return redirect(url_for("hotline.intro"), code=303)

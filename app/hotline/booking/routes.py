@@ -234,9 +234,27 @@ def _booking_limit() -> str:
     return current_app.config["HOTLINE_BOOKING_RATE_LIMIT"]
 
 
+def _booked(response) -> bool:
+    return response.status_code == 303 and response.headers.get("Location", "").endswith("/confirmation")
+
+
 @bp.route("/hotline/book/check", methods=["GET", "POST"])
 @limiter.limit(
     _booking_limit, methods=["POST"], error_message="这个网络提交的预约太多了，请稍后再试或拨打热线电话。"
+)
+@limiter.limit(  # issue 15: keyed on what the limits protect, not only on the (shared, NAT-ed) address
+    lambda: current_app.config["HOTLINE_BOOKING_PHONE_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=wizard.booking_phone_key,
+    deduct_when=_booked,
+    error_message="这个手机号码预约得太频繁了，请稍后再试或拨打热线电话。",
+)
+@limiter.limit(
+    lambda: current_app.config["HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=wizard.booking_slot_day_key,
+    deduct_when=_booked,
+    error_message="这一天的网上预约暂时太多了，请选择其他日期或拨打热线电话。",
 )
 def book_check():
     """Step 6: check the answers and send the booking (one-time form token: no duplicates)."""
@@ -274,8 +292,7 @@ def book_check():
                 error, status = exc.message, exc.status
             else:
                 session.pop(wizard.STATE_KEY, None)
-                refs = [booking.reference, *session.get("hotline_refs", [])][:3]
-                session["hotline_refs"] = refs
+                wizard.remember_ref(booking.reference)
                 session[wizard.DONE_KEY] = seal({"ref": booking.reference, "urgent": booking.urgent})
                 return redirect(url_for("hotline.book_confirmation"), code=303)
     form.form_token.data = state["form_token"]

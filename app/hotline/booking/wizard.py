@@ -8,14 +8,17 @@ from datetime import date
 
 from flask import current_app, redirect, session, url_for
 
+from app.extensions import db
 from app.hotline.booking import calendar
-from app.hotline.booking.models import MODES, TOPICS
+from app.hotline.booking.models import MODES, TOPICS, Slot
 from app.hotline.booking.services import BookingInput
-from app.hotline.privacy import seal, unseal
+from app.hotline.privacy import phone_hash, seal, unseal
 
 STATE_KEY = "hotline_book"
 DONE_KEY = "hotline_done"
 MANAGE_KEY = "hotline_manage"
+REFS_KEY = "hotline_refs"  # the last three booking references made or opened here, sealed (issue 15)
+REFS_MAX_AGE = 30 * 24 * 3600
 STATE_MAX_AGE = 2 * 3600
 MANAGE_MAX_AGE = 20 * 60
 STEP_NAMES = ["topic", "mode", "time", "details", "consent", "check"]
@@ -29,6 +32,41 @@ def load() -> dict:
 def save(state: dict) -> None:
     """Keep the answers (sealed) in the session."""
     session[STATE_KEY] = seal(state)
+
+
+def known_refs() -> list[str]:
+    """Booking references this browser made or opened (newest first); sealed in the session cookie."""
+    data = (
+        unseal(session.get(REFS_KEY), max_age=REFS_MAX_AGE)
+        if isinstance(session.get(REFS_KEY), str)
+        else None
+    )
+    refs = (data or {}).get("refs")
+    return [ref for ref in refs if isinstance(ref, str)][:3] if isinstance(refs, list) else []
+
+
+def remember_ref(reference: str) -> None:
+    """Add ``reference`` to this browser's known bookings (kept sealed, never readable in the cookie)."""
+    refs = [reference, *[ref for ref in known_refs() if ref != reference]][:3]
+    session[REFS_KEY] = seal({"refs": refs})
+
+
+def forget_refs() -> None:
+    """Forget this browser's known bookings."""
+    session.pop(REFS_KEY, None)
+
+
+def booking_phone_key() -> str:
+    """Limiter key (issue 15): the phone number being booked, as its keyed hash."""
+    phone = load().get("phone") or ""
+    return "booking-phone:" + (phone_hash(phone) if phone else "none")
+
+
+def booking_slot_day_key() -> str:
+    """Limiter key (issue 15): the day of the slot being booked, so one day cannot be flooded."""
+    slot_id = load().get("slot_id")
+    slot = db.session.get(Slot, slot_id) if isinstance(slot_id, int) else None
+    return f"booking-day:{slot.local_start.date().isoformat() if slot else 'none'}"
 
 
 def missing_step(state: dict) -> str | None:

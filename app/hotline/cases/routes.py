@@ -33,6 +33,7 @@ from app.hotline.cases.models import (
     CALL_RESULTS,
     PRIORITIES,
     STATUSES,
+    AccessLog,
     Case,
     CaseError,
     CaseNote,
@@ -133,12 +134,25 @@ def _act(number: str, form_name: str, form, action, success: str):
 # --- Today and the list ---------------------------------------------------------------------------
 
 
+def _log_list_view(view: str, shown) -> None:
+    """Access-log a list view (issue 15): one row per case whose nickname and masked phone were shown.
+
+    ``view`` is ``list_today`` or ``list_cases``; the rows share one timestamp, so who, which view, how
+    many cases and when can be read back. A view showing no case still leaves one row without a case.
+    """
+    now = utcnow()
+    case_ids = list(dict.fromkeys(case.id for case in shown)) or [None]
+    db.session.add_all(AccessLog(user_id=current_user.id, case_id=i, action=view, at=now) for i in case_ids)
+    db.session.commit()
+
+
 @bp.get("/console/hotline/")
 @role_required("counselor")
 def console_today():
     """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due."""
     mine = request.args.get("mine") == "1"
     view = queries.today_overview(assignee=current_user if mine else None)
+    _log_list_view("list_today", [*view.urgent, *view.agenda, *(task.case for task in view.follow_ups)])
     return render("hotline/console/today.html", "hotline/console/_today_list.html", view=view, mine=mine)
 
 
@@ -184,7 +198,9 @@ def _render_list(filters, result, phone_form=None, status: int = 200, phone_sear
 def cases_list():
     """The case list with filters and search by case number or booking reference."""
     filters = _filters_from_args()
-    return _render_list(filters, queries.list_cases(filters, current_user))
+    result = queries.list_cases(filters, current_user)
+    _log_list_view("list_cases", result.items)
+    return _render_list(filters, result)
 
 
 @bp.post("/console/hotline/cases/by-phone")

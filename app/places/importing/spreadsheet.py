@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from app.places.errors import ImportFileError
 from app.places.importing.report import ImportReport
@@ -68,33 +69,90 @@ def _read_csv(data: bytes, report: ImportReport) -> Iterator[tuple[int, list[str
         ) from exc
 
 
+# Zip-bomb and XML limits (issue 15): checked on the archive's directory before anything is inflated.
+XLSX_MAX_MEMBERS = 200
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024  # all members together
+XLSX_MAX_RATIO = 200  # uncompressed / compressed, per member bigger than 1 MB
+XLSX_MAX_ROWS = 20_000  # the archive holds a few thousand places; a header plus this many rows at most
+_STRUCTURE_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    EOFError,
+    ExpatError,
+)
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse archives that would inflate too far, hold too many members, or carry a DOCTYPE (XXE)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            "无法打开这个 XLSX 文件：文件可能已损坏，或不是 Excel 2007 及以后的格式。"
+        ) from exc
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ImportFileError("这个 XLSX 文件的内部结构异常（部件过多），请在 Excel 中另存后再导入。")
+    total = sum(m.file_size for m in members)
+    bomb = any(
+        m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1) for m in members
+    )
+    if total > XLSX_MAX_UNCOMPRESSED or bomb:
+        raise ImportFileError(
+            f"这个 XLSX 文件解压后太大（超过 {XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB）或压缩比异常，"
+            "请删除多余的工作表和空行后再导入。"
+        )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            with archive.open(member) as handle:
+                head = handle.read(64 * 1024)
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                raise ImportFileError("这个 XLSX 文件含有不允许的 XML 声明（DOCTYPE），已拒绝导入。")
+
+
 def _read_xlsx(data: bytes, report: ImportReport) -> Iterator[tuple[int, list[str], set[int]]]:
     from openpyxl import load_workbook  # heavy; loaded on the first XLSX upload, not at app start
 
     report.encoding = "XLSX"
+    _check_archive(data)
     try:
         # read_only streams rows; data_only=False returns formulas as their text: nothing is evaluated.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except _STRUCTURE_ERRORS as exc:
         raise ImportFileError(
             "无法打开这个 XLSX 文件：文件可能已损坏，或不是 Excel 2007 及以后的格式。"
         ) from exc
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            cells, formulas = [], set()
-            for index, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or type(value).__name__ in {
-                    "ArrayFormula",
-                    "DataTableFormula",
-                }:
-                    formulas.add(index)
-                    value = getattr(value, "text", value)
-                cells.append(_cell_text(value))
-            yield number, cells, formulas
+        yield from _xlsx_rows(workbook)
+    except ImportFileError:
+        raise
+    except _STRUCTURE_ERRORS as exc:  # defusedxml's DTDForbidden, ParseError, broken parts: stop at once
+        raise ImportFileError("这个 XLSX 文件的内容结构有误，无法读取，请在 Excel 中另存后再导入。") from exc
     finally:
         workbook.close()
+
+
+def _xlsx_rows(workbook) -> Iterator[tuple[int, list[str], set[int]]]:
+    """The first sheet's rows as text cells (formulas marked), at most ``XLSX_MAX_ROWS``."""
+    sheet = workbook.worksheets[0]
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if number > XLSX_MAX_ROWS + 1:
+            raise ImportFileError(f"行数太多：一次最多导入 {XLSX_MAX_ROWS} 行，请分批导入或删除多余的空行。")
+        cells, formulas = [], set()
+        for index, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or type(value).__name__ in {
+                "ArrayFormula",
+                "DataTableFormula",
+            }:
+                formulas.add(index)
+                value = getattr(value, "text", value)
+            cells.append(_cell_text(value))
+        yield number, cells, formulas
 
 
 def read_table(data: bytes, filename: str, report: ImportReport) -> Iterator[tuple[int, list[str], set[int]]]:
