@@ -88,10 +88,12 @@ def init_app(app: Flask) -> None:
     """Log one access line per request and echo the request id."""
     configure(app)
 
-    @app.before_request
     def _start():
         g.log_started = time.perf_counter()
         request_id()
+
+    # First of all before-request hooks: a request refused by an earlier hook (CSRF) is timed too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _access(response):
