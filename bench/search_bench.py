@@ -264,7 +264,7 @@ class Ours:
 
         view = ev.IndexView.for_searcher(state(self.app).store.searcher())
         groups = group_segments(segments(normalize_query(q)))
-        matched, _ = ev.evaluate(view, groups, None, None, FILTER_FIELDS)
+        matched, _, _ = ev.evaluate(view, groups, None, None, FILTER_FIELDS)
         return bool(view.ids("uid", uid) & matched)
 
     def close(self):

@@ -5,7 +5,7 @@ One ``hotline`` blueprint and one ``flask hotline`` group; booking tells cases w
 
 from flask import Flask
 
-from app.hotline import booking, cases
+from app.hotline import booking, cases, search_docs
 from app.hotline.blueprint import bp
 from app.hotline.cli import hotline_cli
 from app.web.registry import SitemapEntry, get_registry
@@ -53,3 +53,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(hotline_cli)
     get_registry(app).sitemap.append(_sitemap)
+    search_docs.init_app(app)

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.places import queries
 from app.places.blueprint import bp
 from app.places.models import Photo, PlaceName
+from app.search import needs_help
 from app.web.render import render, wants_fragment
 
 _PHOTO_NAME = re.compile(r"^([0-9a-f]{8,64})(?:-(\d{2,4}))?\.jpg$")
@@ -65,6 +66,7 @@ def _list_response(params: dict, show_facets: bool):
     context = {
         "params": params,
         "result": result,
+        "help_card": needs_help(params["q"]),
         "rows": rows,
         "distances": distances,
         "near_label": near_label,

@@ -5,6 +5,7 @@ from flask import abort, request, url_for
 from app.policies import queries
 from app.policies.blueprint import bp
 from app.policies.models import KINDS, TOPICS, VALIDITIES
+from app.search import needs_help
 from app.web.render import render, wants_fragment
 
 Q_MAX = 100
@@ -43,6 +44,7 @@ def list_articles():
     context = {
         "filters": filters,
         "result": result,
+        "help_card": needs_help(filters["q"]),
         "years": queries.public_years(),
         "kinds": KINDS,
         "topics": TOPICS,

@@ -4,13 +4,15 @@ Public API (import only from ``app.search``)::
 
     register_provider(app, kind, load)   # load(ids | None) -> Iterable[SearchDocument], public docs only
     schedule(kind, id)                   # (re)index after the current transaction commits
-    search(q, kinds=None, filters=None, page=1, per_page=20, sort="relevance", near=None, facets=())
+    search(q, kinds=None, filters=None, page=1, per_page=20, sort="relevance", near=None, facets=(), correct=False)
+    needs_help(text)                     # a distress word in ``text``: show templates/search/_help_card.html
 """
 
 from flask import Flask
 
 from app.search import cli, routes  # noqa: F401  (views register on bp)
 from app.search.blueprint import bp
+from app.search.distress import needs_help
 from app.search.documents import KIND_LABELS, Hit, SearchDocument, SearchResult
 from app.search.engine import (
     health,
@@ -31,6 +33,7 @@ __all__ = [
     "SearchResult",
     "bp",
     "init_app",
+    "needs_help",
     "rebuild",
     "register_provider",
     "reset_index",

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-KIND_LABELS = {"place": "地名", "article": "政策文章", "faq": "常见问题"}
+KIND_LABELS = {"place": "地名", "article": "政策文章", "faq": "常见问题", "service": "办事服务"}
 FACET_FIELDS = ("kind", "town", "category", "era", "theme", "topic", "validity", "year", "article_kind")
 
 
@@ -13,7 +13,7 @@ FACET_FIELDS = ("kind", "town", "category", "era", "theme", "topic", "validity",
 class SearchDocument:
     """One public item as the index sees it; providers build these from their models."""
 
-    kind: str  # "place" | "article" | "faq"
+    kind: str  # "place" | "article" | "faq" | "service"
     id: str  # place code / article slug / faq id as str
     title: str
     url: str
@@ -65,6 +65,11 @@ class SearchResult:
     suggestion: str | None = None
     degraded: bool = False
     query: str = ""  # the normalised query that was run
+    help: bool = False  # the query contains a distress word: show the help card first
+    corrected: str | None = None  # the same-pinyin correction whose results these are
+    original: str | None = None  # what the resident typed, when ``corrected``
+    groups: list = field(default_factory=list)  # the word groups that were matched
+    complete: int = 0  # how many documents have every word (the rest have most of them)
 
     @property
     def has_next(self) -> bool:

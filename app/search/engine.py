@@ -1,5 +1,6 @@
 """Index maintenance: providers, scheduling after commit, writes, journal replay, rebuild, drift check."""
 
+import datetime
 import logging
 import threading
 import time
@@ -30,6 +31,9 @@ class SearchState:
     lock_timeout: float = 2.0
     rebuild_async: bool = True
     threads: list[threading.Thread] = field(default_factory=list)
+    fallback_count: int = 0  # answers this process gave from the database (index unavailable)
+    degraded_since: datetime.datetime | None = None  # first fallback since the index last answered
+    last_problem: str = ""
 
 
 def state(app: Flask | None = None) -> SearchState:
@@ -41,6 +45,18 @@ def state(app: Flask | None = None) -> SearchState:
         st.lock_timeout = float(app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
         st.rebuild_async = bool(app.config.get("SEARCH_REBUILD_ASYNC", not app.testing))
     return st
+
+
+def note_answer(app: Flask, *, degraded: bool, problem: str = "") -> None:
+    """Count database-fallback answers; the first index answer afterwards ends the degraded period."""
+    st = state(app)
+    if degraded:
+        st.fallback_count += 1
+        st.last_problem = problem
+        if st.degraded_since is None:
+            st.degraded_since = datetime.datetime.now(datetime.UTC)
+    elif st.degraded_since is not None:
+        st.degraded_since = None
 
 
 def register_provider(app: Flask, kind: str, load: Loader) -> None:
@@ -268,13 +284,18 @@ def check(app: Flask) -> dict:
 def health(app: Flask | None = None) -> dict:
     """Search-index status for /healthz."""
     st = state(app)
+    counters = {
+        "degraded_since": st.degraded_since.isoformat() if st.degraded_since else None,
+        "fallback_count": st.fallback_count,
+    }
     try:
         searcher = st.store.searcher()
         return {
-            "status": "ok",
+            "status": "degraded" if st.degraded_since else "ok",
             "documents": searcher.doc_count(),
             "generation": st.store.generation(),
             "pending": st.store.journal_pending(),
+            **counters,
         }
     except IndexUnavailable as exc:
-        return {"status": "degraded", "detail": str(exc)}
+        return {"status": "degraded", "detail": str(exc), **counters}

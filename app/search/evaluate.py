@@ -1,19 +1,19 @@
 """Query evaluation as set algebra over whoosh postings, with per-searcher caches.
 
 Measured on the 2-core machine at 10k documents, whoosh's pure-Python matchers and BM25 scorer took
-80-300 ms for common bigrams and single characters (a union over five fields of intersections that
-match most documents). Here every (field, term) posting list is read once per searcher as a frozenset
-of document numbers; matching is C-speed set intersection/union; the score is the field boosts
-(name > alias > keywords > summary > body, pinyin > initials) plus a small term-frequency component
-from the body; facets count cached column values. The cache lives as long as the searcher, which is
-replaced whenever the index changes.
+80-300 ms for common bigrams and single characters. Here every (field, term) posting list is read once
+per searcher into a roaring bitmap (pyroaring): intersections, unions and facet counts run in C. A query
+is a list of word groups (see ``words``): documents with every word come first; when they are fewer than
+a page, documents with most of the words follow (ranked by how many words they have, then by field:
+name > alias > keywords > summary > body, pinyin > initials). The cache lives as long as the searcher,
+which is replaced whenever the index changes.
 """
 
 import heapq
 import math
 import threading
-from collections import Counter
 
+from pyroaring import FrozenBitMap
 from whoosh.reading import TermNotFound
 
 from app.search.analysis import bigrams, is_cjk
@@ -22,12 +22,26 @@ from app.search.index import FIELD_BOOSTS, NO_GEO, TEXT_FIELDS
 PINYIN_BOOSTS = {"py": 8.0, "py_alias": 5.0}
 INITIAL_BOOSTS = {"init": 2.0, "init_alias": 1.5}
 EXACT_TITLE_BOOST = 30.0
+WORD_WEIGHT = 100.0  # per query word a document has: above any combination of field boosts
 BODY_TF_WEIGHT = 0.1  # at most 1.0 in total: below any summary hit (2.0)
 MAX_PREFIX_TERMS = 5000
 MAX_CACHED = 4096  # cached posting sets per searcher; the cache is dropped when it grows past this
-COLUMN_FACETS = {"kind", "town", "category", "era", "topic", "validity", "year", "article_kind"}
+COLUMN_DEFAULTS = {"sort_key": "", "date": "", "lat": NO_GEO, "lon": NO_GEO}
+EMPTY = FrozenBitMap()
 
 _TLS = threading.local()
+
+
+def union(sets) -> FrozenBitMap:
+    sets = list(sets)
+    return FrozenBitMap.union(*sets) if sets else EMPTY
+
+
+def intersection(sets) -> FrozenBitMap:
+    sets = sorted(sets, key=len)
+    if not sets:
+        return EMPTY
+    return FrozenBitMap.intersection(*sets) if sets[0] else EMPTY
 
 
 class IndexView:
@@ -49,35 +63,35 @@ class IndexView:
         return view
 
     @property
-    def live(self) -> frozenset:
+    def live(self) -> FrozenBitMap:
         if self._live is None:
-            self._live = frozenset(self.reader.all_doc_ids())
+            self._live = FrozenBitMap(self.reader.all_doc_ids())
         return self._live
 
-    def ids(self, field: str, term: str) -> frozenset:
+    def ids(self, field: str, term: str) -> FrozenBitMap:
         key = (field, term)
         found = self._ids.get(key)
         if found is None:
             if len(self._ids) > MAX_CACHED:
                 self._ids.clear()
             try:
-                found = frozenset(self.reader.postings(field, term).all_ids())
+                found = FrozenBitMap(self.reader.postings(field, term).all_ids())
             except TermNotFound:
-                found = frozenset()
+                found = EMPTY
             self._ids[key] = found
         return found
 
-    def prefix_ids(self, field: str, prefix: str) -> frozenset:
+    def prefix_ids(self, field: str, prefix: str) -> FrozenBitMap:
         key = (field, prefix, "*")
         found = self._ids.get(key)
         if found is None:
-            union: set[int] = set()
+            parts = []
             for n, term in enumerate(self.reader.expand_prefix(field, prefix)):
                 if n >= MAX_PREFIX_TERMS:
                     break
                 text = term.decode("utf-8") if isinstance(term, bytes) else term
-                union |= self.ids(field, text)
-            found = self._ids[key] = frozenset(union)
+                parts.append(self.ids(field, text))
+            found = self._ids[key] = union(parts)
         return found
 
     def tf(self, field: str, term: str) -> dict:
@@ -116,13 +130,32 @@ class IndexView:
         return list(found)
 
     def column(self, field: str) -> list:
+        """Values of a sortable column for every document number, across every segment.
+
+        Not ``reader.column_reader(field)``: on a multi-segment index whoosh's MultiReader skips the
+        segments that have no column file for the field (none of their documents had a value), so the
+        list came out shorter than ``doc_count_all`` and shifted. Each leaf reader answers for its own
+        documents (a default-valued column when it has none), laid out at its document offset.
+        """
         values = self._cols.get(field)
         if values is None:
-            values = self._cols[field] = list(self.reader.column_reader(field))
+            values = self._cols[field] = read_column(self.reader, field)
         return values
 
 
-def _word_fields(view: IndexView, word: str) -> dict[str, frozenset]:
+def read_column(reader, field: str) -> list:
+    """One value per document number (``doc_count_all`` of them) for ``field``'s column."""
+    default = COLUMN_DEFAULTS.get(field, "")
+    values = [default] * reader.doc_count_all()
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        part = list(leaf.column_reader(field)) if leaf.has_column(field) else []
+        part = (part + [default] * count)[:count]
+        values[offset : offset + count] = part
+    return values
+
+
+def _word_fields(view: IndexView, word: str) -> dict[str, FrozenBitMap]:
     out = {f: view.ids(f, word) for f in TEXT_FIELDS}
     if word.isalpha():
         out.update({f: view.prefix_ids(f, word) for f in PINYIN_BOOSTS})
@@ -131,18 +164,14 @@ def _word_fields(view: IndexView, word: str) -> dict[str, frozenset]:
     return out
 
 
-def group_fields(view: IndexView, group: list[str]) -> dict[str, frozenset]:
-    """Per field, the documents in which this query group matches."""
+def group_fields(view: IndexView, group: list[str]) -> dict[str, FrozenBitMap]:
+    """Per field, the documents in which this query group (one word) matches."""
     seg = group[0]
     if is_cjk(seg[0]):
         if len(seg) == 1:
             return {f: view.prefix_ids(f, seg) for f in TEXT_FIELDS}
         terms = list(dict.fromkeys(bigrams(seg)))
-        out = {}
-        for f in TEXT_FIELDS:
-            sets = sorted((view.ids(f, t) for t in terms), key=len)
-            out[f] = frozenset.intersection(*sets) if sets[0] else frozenset()
-        return out
+        return {f: intersection(view.ids(f, t) for t in terms) for f in TEXT_FIELDS}
     if len(group) == 1:
         return _word_fields(view, seg)
     if all(w.isalpha() for w in group):
@@ -154,55 +183,72 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, frozenset]:
         if any(out.values()):
             return out
     per_word = [_word_fields(view, w) for w in group]
-    every = [frozenset().union(*fields.values()) for fields in per_word]
-    both = frozenset.intersection(*every)
-    out = {f: frozenset().union(*(fw.get(f, frozenset()) for fw in per_word)) & both for f in per_word[0]}
-    return out
+    both = intersection(union(fields.values()) for fields in per_word)
+    return {f: union(fw.get(f, EMPTY) for fw in per_word) & both for f in per_word[0]}
 
 
-def filter_set(view: IndexView, kinds, filters, fields: dict[str, str]) -> frozenset | None:
+def filter_set(view: IndexView, kinds, filters, fields: dict[str, str]) -> FrozenBitMap | None:
     sets = []
     if kinds:
-        sets.append(frozenset().union(*(view.ids("kind", str(k)) for k in kinds)))
+        sets.append(union(view.ids("kind", str(k)) for k in kinds))
     for name, value in (filters or {}).items():
         field = fields.get(name)
         if field and value not in (None, ""):
             sets.append(view.ids(field, str(value)))
     if not sets:
         return None
-    return frozenset.intersection(*sets)
+    return intersection(sets)
 
 
-def evaluate(view: IndexView, groups, kinds, filters, fields: dict[str, str]):
-    """Matching documents and their scores (scores only for the relevance sort)."""
+def at_least(sets: list[FrozenBitMap], base: FrozenBitMap, fill: int) -> FrozenBitMap:
+    """Documents having the most of ``sets``: every set first, then fewer while under ``fill``.
+
+    ``level[j]`` holds the documents found in at least ``j`` sets (roaring operations, no per-document
+    Python). Never fewer than half of the words: a question's stray word must not flood the page.
+    """
+    n = len(sets)
+    level = [base] + [EMPTY] * n
+    for found in sets:
+        for j in range(n, 0, -1):
+            level[j] = level[j] | (level[j - 1] & found)
+    lowest = max(1, math.ceil(n / 2))
+    for j in range(n, lowest, -1):
+        if len(level[j]) >= fill:
+            return level[j]
+    return level[lowest]
+
+
+def evaluate(view: IndexView, groups, kinds, filters, fields: dict[str, str], fill: int = 10):
+    """Matching documents, per group the documents per field (for scoring), and how many have every word."""
     flt = filter_set(view, kinds, filters, fields)
+    base = view.live if flt is None else flt & view.live
     if not groups:
-        matched = view.live if flt is None else flt & view.live
-        return matched, None
+        return base, None, len(base)
     per_group = [group_fields(view, g) for g in groups]
-    matched = None
-    for gf in sorted(per_group, key=lambda d: sum(map(len, d.values()))):
-        union = frozenset().union(*gf.values())
-        matched = union if matched is None else matched & union
-        if not matched:
-            break
-    matched = (matched or frozenset()) & view.live
-    if flt is not None:
-        matched &= flt
-    return matched, per_group
+    sets = [union(gf.values()) & base for gf in per_group]
+    matched = intersection(sets)
+    complete = len(matched)
+    if len(sets) > 1 and complete < fill:
+        matched = at_least(sets, base, fill)
+    return matched, per_group, complete
 
 
-def score(view: IndexView, matched: frozenset, groups, per_group, exact: str) -> dict[int, float]:
+def score(view: IndexView, matched, groups, per_group, exact: str) -> dict[int, float]:
+    """Words matched first, then field boosts, a little body frequency, and the exact-title bonus."""
     scores = dict.fromkeys(matched, 0.0)
     boosts = dict(FIELD_BOOSTS, **PINYIN_BOOSTS, **INITIAL_BOOSTS)
+    several = len(groups) > 1
     for group, gf in zip(groups, per_group, strict=True):
+        if several:
+            for doc in union(gf.values()) & matched:
+                scores[doc] += WORD_WEIGHT
         for field, docs in gf.items():
             boost = boosts.get(field, 1.0)
-            for doc in docs & matched if len(docs) < len(matched) else (d for d in matched if d in docs):
+            for doc in docs & matched:
                 scores[doc] += boost
         seg = group[0]
         if is_cjk(seg[0]) and len(seg) > 1:
-            body_docs = gf.get("body", frozenset()) & matched
+            body_docs = gf.get("body", EMPTY) & matched
             if body_docs:
                 # The rarest bigram's frequency approximates the phrase frequency cheaply.
                 rarest = min(dict.fromkeys(bigrams(seg)), key=lambda t: len(view.ids("body", t)))
@@ -235,7 +281,12 @@ def order(view: IndexView, matched, scores, sort: str, near, limit: int):
         ranked = heapq.nsmallest(limit, ((dist(d), -(scores or {}).get(d, 0.0), d) for d in matched))
         return [(d, km) for km, _s, d in ranked]
     scores = scores or {}
-    return [(d, None) for d in heapq.nsmallest(limit, matched, key=lambda d: (-scores.get(d, 0.0), d))]
+    date = view.column("date")
+    # Equal scores: newest first (articles), then index order.
+    return [
+        (d, None)
+        for d in heapq.nsmallest(limit, matched, key=lambda d: (-scores.get(d, 0.0), _neg_date(date[d]), d))
+    ]
 
 
 def _neg_date(value) -> str:
@@ -244,18 +295,14 @@ def _neg_date(value) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in text) if text else "\U0010ffff" * 11
 
 
-def facet_counts(view: IndexView, matched: frozenset, name: str, field: str) -> list[tuple[str, int]]:
-    if field in COLUMN_FACETS:
-        col = view.column(field)
-        counts = Counter(col[d] for d in matched)
-        items = [((k.decode("utf-8") if isinstance(k, bytes) else str(k)), v) for k, v in counts.items() if k]
-    else:
-        items = []
-        for term in view.reader.lexicon(field):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            n = len(view.ids(field, text) & matched)
-            if n:
-                items.append((text, n))
+def facet_counts(view: IndexView, matched, name: str, field: str) -> list[tuple[str, int]]:
+    """(value, count) for ``field`` among ``matched``: bitmap intersection cardinalities per term."""
+    matched = matched if isinstance(matched, FrozenBitMap) else FrozenBitMap(matched)
+    items = []
+    for term in view.terms(field):
+        n = matched.intersection_cardinality(view.ids(field, term))
+        if n:
+            items.append((term, n))
     return sorted(items, key=lambda kv: (-kv[1], kv[0]))
 
 

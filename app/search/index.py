@@ -34,7 +34,7 @@ from app.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 TEXT_FIELDS = ("title", "aliases", "keywords", "summary", "body")
 FIELD_BOOSTS = {"title": 10.0, "aliases": 6.0, "keywords": 4.0, "summary": 2.0, "body": 1.0}
 NO_GEO = 999.0
@@ -131,6 +131,13 @@ def stored_data(doc: SearchDocument) -> dict:
     }
 
 
+def keyword_text(doc: SearchDocument) -> str:
+    """The keywords field: the provider's keywords plus themes, category, town, era and topic, so that
+    topic words (红色村庄, 抗战红色足迹) and 镇街 names rank above mere body mentions."""
+    extra = [*doc.themes, doc.category, doc.town, doc.era, doc.topic]
+    return "\n".join([*doc.keywords, *(v for v in extra if v)])
+
+
 def _clean(value: str) -> str:
     return value.replace(",", " ").strip()
 
@@ -145,7 +152,7 @@ def doc_fields(doc: SearchDocument) -> dict:
         "kind": doc.kind,
         "title": doc.title,
         "aliases": "\n".join(doc.aliases),
-        "keywords": "\n".join(doc.keywords),
+        "keywords": keyword_text(doc),
         "summary": doc.summary or "",
         "body": doc.body or "",
         "title_exact": fold(doc.title),

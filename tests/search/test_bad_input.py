@@ -42,7 +42,9 @@ def test_bad_queries_return_a_result(corpus, q):
 
 def test_query_syntax_is_literal(corpus):
     """AND, *, quotes, colons and brackets are text, not whoosh syntax."""
-    assert search("烈士 AND 陵园").total == 0  # "and" must also match: it does not occur
+    literal = search("烈士 AND 陵园")
+    assert ["and"] in literal.groups  # a word to find, not an operator
+    assert search("AND").total == 0 and search("NOT 烈士 OR").total == 0  # no such words in the corpus
     assert [h.id for h in search('"明水').hits][0] == "ZQ-0001"
     assert [h.id for h in search("(明水)").hits][0] == "ZQ-0001"
     assert search("*").total == 0
