@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.search.engine import check, rebuild
+from app.search.engine import check, degraded_counters, rebuild
 from app.search.index import IndexUnavailable
 
 search_cli = AppGroup("search", help="Search index maintenance.")
@@ -24,9 +24,16 @@ def reindex_command(procs: int) -> None:
 @search_cli.command("check")
 @click.option("--limit", default=20, show_default=True, help="Ids listed per kind of drift.")
 def check_command(limit: int) -> None:
-    """Report drift between the database and the index; exit 1 when they differ."""
+    """Report drift between the database and the index, and degraded answers; exit 1 on drift."""
+    app = current_app._get_current_object()
+    counters = degraded_counters(app)
+    since = counters["degraded_since"]
+    click.echo(
+        f"数据库回退回答：累计 {counters['fallback_count']} 次"
+        + (f"；自 {since} 起索引不可用（降级中）" if since else "；当前未降级")
+    )
     try:
-        report = check(current_app._get_current_object())
+        report = check(app)
     except IndexUnavailable as exc:
         click.echo(f"索引不可用：{exc}（请运行 flask search reindex）", err=True)
         raise SystemExit(1) from exc

@@ -48,15 +48,45 @@ def state(app: Flask | None = None) -> SearchState:
 
 
 def note_answer(app: Flask, *, degraded: bool, problem: str = "") -> None:
-    """Count database-fallback answers; the first index answer afterwards ends the degraded period."""
+    """Count database-fallback answers; the first index answer afterwards ends the degraded period.
+
+    Kept in the index directory (``degraded-since``, ``fallback-count``), so every worker process and
+    ``flask search check`` see the same figures.
+    """
     st = state(app)
+    base = st.store.base
+    since = base / "degraded-since"
     if degraded:
-        st.fallback_count += 1
         st.last_problem = problem
-        if st.degraded_since is None:
-            st.degraded_since = datetime.datetime.now(datetime.UTC)
-    elif st.degraded_since is not None:
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            with st.store.journal_lock():
+                count = base / "fallback-count"
+                n = int(count.read_text() or 0) if count.exists() else 0
+                count.write_text(str(n + 1))
+                if not since.exists():
+                    since.write_text(datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
+        except (OSError, ValueError) as exc:
+            log.warning("search: cannot record a degraded answer: %r", exc)
+        st.fallback_count += 1
+        st.degraded_since = st.degraded_since or datetime.datetime.now(datetime.UTC)
+    elif st.degraded_since is not None or since.exists():
         st.degraded_since = None
+        since.unlink(missing_ok=True)
+
+
+def degraded_counters(app: Flask | None = None) -> dict:
+    """``degraded_since`` (ISO time or None) and ``fallback_count`` shared by every process."""
+    base = state(app).store.base
+    try:
+        since = (base / "degraded-since").read_text().strip() or None
+    except OSError:
+        since = None
+    try:
+        count = int((base / "fallback-count").read_text() or 0)
+    except (OSError, ValueError):
+        count = 0
+    return {"degraded_since": since, "fallback_count": count}
 
 
 def register_provider(app: Flask, kind: str, load: Loader) -> None:
@@ -284,14 +314,11 @@ def check(app: Flask) -> dict:
 def health(app: Flask | None = None) -> dict:
     """Search-index status for /healthz."""
     st = state(app)
-    counters = {
-        "degraded_since": st.degraded_since.isoformat() if st.degraded_since else None,
-        "fallback_count": st.fallback_count,
-    }
+    counters = degraded_counters(app)
     try:
         searcher = st.store.searcher()
         return {
-            "status": "degraded" if st.degraded_since else "ok",
+            "status": "degraded" if counters["degraded_since"] else "ok",
             "documents": searcher.doc_count(),
             "generation": st.store.generation(),
             "pending": st.store.journal_pending(),

@@ -230,7 +230,7 @@ class IndexStore:
 
     # -- journal -----------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _journal_lock(self):
+    def journal_lock(self):
         self.base.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.base / "journal.lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -245,7 +245,7 @@ class IndexStore:
         lines = "".join(json.dumps([k, i], ensure_ascii=False) + "\n" for k, i in sorted(items))
         if not lines:
             return
-        with self._journal_lock(), open(self.base / "journal", "a", encoding="utf-8") as fh:
+        with self.journal_lock(), open(self.base / "journal", "a", encoding="utf-8") as fh:
             fh.write(lines)
 
     def journal_pending(self) -> bool:
@@ -257,7 +257,7 @@ class IndexStore:
     def journal_take(self) -> set[tuple[str, str]]:
         """Remove and return every journalled update (call with the write lock held)."""
         path = self.base / "journal"
-        with self._journal_lock():
+        with self.journal_lock():
             try:
                 text = path.read_text(encoding="utf-8")
             except OSError:
