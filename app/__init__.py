@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import accounts, api, demo, hotline, ops, places, policies, search, web
 from app import config as config_module
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
-from app.web import guards
+from app.web import assets, caching, guards
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,4 +71,7 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     demo.init_app(app)
     ops.init_app(app)  # last: production start-up checks need every model
+    # Page cache and compression after every feature: its lookup runs first, compression last (issue 12).
+    caching.init_app(app)
+    assets.init_app(app)
     return app

@@ -68,6 +68,12 @@ class Config:
     )
     HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT = os.environ.get("HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT", "40 per day")
 
+    # Issue 12: page cache and browser caching of anonymous public pages (app/web/caching.py).
+    CACHE_URL = os.environ.get("CACHE_URL", "simple")  # "simple" per process, redis://… shared, "null" off
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))  # server-side lifetime; 0 = off
+    PAGE_CACHE_THRESHOLD = int(os.environ.get("PAGE_CACHE_THRESHOLD", "500"))  # pages kept per process
+    PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))  # Cache-Control max-age of public pages
+
 
 class TestConfig(Config):
     ENV_NAME = "testing"

@@ -2,11 +2,21 @@
 
 import logging
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import text
 
-from app.extensions import db
+from app.extensions import csrf, db
 from app.web.blueprint import bp
 from app.web.registry import get_registry
 from app.web.render import render
@@ -28,9 +38,28 @@ def home():
     return render("web/home.html", sections=sections)
 
 
+def _same_origin_post() -> bool:
+    """True unless the browser says the POST came from another site (Sec-Fetch-Site, else Origin)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    if origin is None:  # browsers before ~2020 send neither header on a same-site form post
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+# No CSRF token here, on purpose (issue 12): the switch sits in the header of every public page, and a
+# per-session token there would give every anonymous visitor a session cookie and make every public page
+# uncacheable. The request only flips a display cookie (no account, no data, no side effect elsewhere), so
+# what CSRF could do is switch someone's font size; browsers' Sec-Fetch-Site / Origin headers, checked in
+# _same_origin_post, refuse even that from other sites. Every other POST keeps its Flask-WTF token.
 @bp.post("/prefs/elder")
+@csrf.exempt
 def toggle_elder():
     """Toggle 长辈模式 (large text, big targets) and remember it in a cookie."""
+    if not _same_origin_post():
+        abort(403)
     enabled = request.cookies.get(ELDER_COOKIE) != "1"
     if request.form.get("mode") in {"on", "off"}:
         enabled = request.form["mode"] == "on"

@@ -22,8 +22,8 @@ def error_routes(app):
 def _trigger(code, client, app, headers=None):
     """Produce an error response with status ``code`` through real requests."""
     headers = headers or {}
-    if code == 400:
-        return client.post("/prefs/elder", data={}, csrf=False, headers=headers)
+    if code == 400:  # a POST without its CSRF token
+        return client.post("/logout", data={}, csrf=False, headers=headers)
     if code == 403:
         return client.get("/console/users/", headers=headers)
     if code == 404:

@@ -1,0 +1,277 @@
+"""Fast public pages: compression, a page cache for anonymous GETs, ETag/304 and Cache-Control per page kind.
+
+An anonymous visitor's public page (no session cookie) depends only on the URL, the 长辈模式 cookie and the
+htmx request headers, so it is cached server-side under exactly those, plus the content generation: a
+number in the database bumped in the same transaction as every change to public content (and once more
+after the commit, when the search index has caught up). Every worker on every host reads it per request,
+so a published edit shows on the next request everywhere. Everything else is ``private, no-store``
+unless its view chose a header itself; a signed-in staff member always gets ``private, no-store``.
+"""
+
+import hashlib
+import logging
+from itertools import chain
+
+from flask import Flask, current_app, g, request
+from flask.wrappers import Response
+from flask_caching import Cache
+from flask_compress import Compress
+from flask_compress.flask_compress import _choose_algorithm
+from flask_login import current_user
+from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+compress = Compress()
+
+# Endpoints whose anonymous GET answer is the same for everyone (given mode and htmx variant).
+PUBLIC_PAGES = frozenset(
+    {
+        "web.home",
+        "search.search_page",
+        "policies.list_articles",
+        "policies.faq",
+        "policies.show_article",
+        "hotline.intro",
+        "places.list_places",
+        "places.facet_counts",
+        "places.show_place",
+        "places.list_themes",
+        "places.show_theme",
+    }
+)
+# Tables whose rows appear on public pages: a change to any of them bumps the content generation.
+PUBLIC_CONTENT_TABLES = frozenset(
+    {
+        "articles",
+        "faqs",
+        "place_names",
+        "place_aliases",
+        "place_sources",
+        "place_photos",
+        "place_themes",
+        "themes",
+        "towns",
+        "place_categories",
+        "place_eras",
+        "place_protection_levels",
+        "hotline_rules",
+        "hotline_closures",
+        "hotline_extra_workdays",
+        "hotline_settings",
+    }
+)
+MAX_CACHED_QUERY = 512  # bytes of query string; longer URLs are answered normally but never cached
+MAX_CACHED_BODY = 512 * 1024
+PRIVATE = "private, no-store"
+CHANGED_KEY = "zq_public_content_changed"
+
+
+class ContentGeneration(db.Model):
+    """One row: the number bumped by every commit that changes public content (the page-cache epoch)."""
+
+    __tablename__ = "content_generation"
+    __table_args__ = {"info": {"reference": True}}  # seeded by its migration; tests keep the row
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_GENERATION = ContentGeneration.__table__
+
+
+def current_generation() -> int:
+    """The content generation every worker agrees on (0 when the row is missing)."""
+    return db.session.scalar(select(_GENERATION.c.value).where(_GENERATION.c.id == 1)) or 0
+
+
+def _bump(connection) -> None:
+    """Add one to the generation on ``connection`` (creating the row when a test emptied the table)."""
+    result = connection.execute(
+        update(_GENERATION).where(_GENERATION.c.id == 1).values(value=_GENERATION.c.value + 1)
+    )
+    if result.rowcount == 0:
+        connection.execute(_GENERATION.insert().values(id=1, value=1))
+
+
+def _touches_public_content(session: Session) -> bool:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        table = getattr(type(obj), "__tablename__", None)
+        if table in PUBLIC_CONTENT_TABLES:
+            return True
+    return False
+
+
+def _after_flush(session: Session, _context) -> None:
+    """Bump the generation inside the transaction that changes public content (atomic with it)."""
+    if _touches_public_content(session):
+        _bump(session.connection())
+        session.info[CHANGED_KEY] = True
+
+
+def _on_orm_execute(state) -> None:
+    """Bulk ``update()``/``delete()`` statements on public tables bypass the flush: bump for them too."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in PUBLIC_CONTENT_TABLES:
+        _bump(state.session.connection())
+        state.session.info[CHANGED_KEY] = True
+
+
+def _after_commit(session: Session) -> None:
+    """Bump once more after commit: the search index is written in an earlier ``after_commit`` hook.
+
+    Without this, a search page rendered between the commit and the index update would be cached under
+    the new generation with the old results.
+    """
+    if not session.info.pop(CHANGED_KEY, False):
+        return
+    try:
+        with db.engine.begin() as connection:
+            _bump(connection)
+    except Exception:  # the content is committed; a failed second bump only delays search freshness
+        log.exception("page cache: generation bump after commit failed")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(CHANGED_KEY, None)
+
+
+_HOOKS_INSTALLED = False
+
+
+def _install_session_hooks() -> None:
+    """Listen to every session once per process, after the search package's own hooks."""
+    global _HOOKS_INSTALLED
+    if not _HOOKS_INSTALLED:
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _on_orm_execute)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
+        _HOOKS_INSTALLED = True
+
+
+def has_session_cookie() -> bool:
+    """True when the browser sent a session (staff sign-in, or a visitor who has used a form)."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def is_public_request() -> bool:
+    """An anonymous GET of a public page: its answer is shared, so it carries nothing of a session."""
+    return request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_PAGES and not has_session_cookie()
+
+
+def _variant() -> str:
+    """Which of a page's forms the request gets: mode cookie and htmx headers, never mixed."""
+    mode = "elder" if request.cookies.get("elder") == "1" else "standard"
+    hx = "".join(
+        "1" if request.headers.get(h) == "true" else "0"
+        for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+    )
+    encoding = _choose_algorithm(compress.enabled_algorithms, request.headers.get("Accept-Encoding", ""))
+    return f"{mode}|{hx}|{encoding or 'identity'}"
+
+
+def _page_key() -> str:
+    raw = f"{current_generation()}|{_variant()}|{request.path}|".encode() + request.query_string
+    return "page:" + hashlib.sha256(raw).hexdigest()
+
+
+def serve_cached_page():
+    """before_request: answer an anonymous public GET from the page cache (304 when the ETag matches)."""
+    g.page_cache_key = None
+    if not current_app.config["PAGE_CACHE_SECONDS"] or not is_public_request():
+        return None
+    if len(request.query_string) > MAX_CACHED_QUERY:
+        return None
+    key = _page_key()
+    entry = cache.get(key)
+    if entry is None:
+        g.page_cache_key = key
+        return None
+    status, headers, body = entry
+    g.page_cache_hit = True
+    response = Response(body, status=status, headers=headers)
+    return response.make_conditional(request)
+
+
+def set_cache_headers(response: Response) -> Response:
+    """after_request (before compression): Cache-Control per page kind; ETag and 304 for public pages."""
+    if g.get("page_cache_hit") or request.endpoint == "static":
+        return response
+    if has_session_cookie() and current_user.is_authenticated:
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = PRIVATE
+        return response
+    if not is_public_request():
+        response.headers.setdefault("Cache-Control", PRIVATE)
+        return response
+    response.vary.update(("Cookie", "HX-Request"))
+    if response.status_code != 200 or response.is_streamed:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if "no-store" in response.headers.get("Cache-Control", ""):
+        return response  # the view keeps browsers from storing it (hotline pages); the server cache still may
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PAGE_MAX_AGE"]
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def store_page(response: Response) -> Response:
+    """after_request (after compression): keep a fresh 200 public page for the next visitor."""
+    key = g.get("page_cache_key")
+    if not key or g.get("page_cache_hit") or request.method != "GET":
+        return response
+    if response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
+        return response
+    body = response.get_data()
+    if len(body) > MAX_CACHED_BODY:
+        return response
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+    cache.set(key, (response.status_code, headers, body))
+    return response
+
+
+def _cache_config(app: Flask) -> dict:
+    """Flask-Caching settings from ``CACHE_URL``: per-process memory by default, Redis in production."""
+    url = app.config.get("CACHE_URL") or "simple"
+    config = {
+        "CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+        "CACHE_KEY_PREFIX": "zq:",
+        "CACHE_THRESHOLD": app.config["PAGE_CACHE_THRESHOLD"],
+    }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url)
+    elif url in {"null", "none", "off"}:
+        config.update(CACHE_TYPE="NullCache", CACHE_NO_NULL_WARNING=True)
+    else:
+        config.update(CACHE_TYPE="SimpleCache")
+    return config
+
+
+def init_app(app: Flask) -> None:
+    """Wire compression, the page cache and the cache headers (call after every feature's init_app)."""
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    mimetypes = ["text/html", "text/css", "text/plain", "text/xml", "text/javascript", "text/calendar"]
+    mimetypes += ["application/javascript", "application/json", "application/geo+json", "application/xml"]
+    app.config.setdefault("COMPRESS_MIMETYPES", [*mimetypes, "image/svg+xml"])
+    cache.init_app(app, config=_cache_config(app))
+    # Hooks run in reverse order of registration: set_cache_headers, then compression, then store_page.
+    app.after_request(store_page)
+    compress.init_app(app)
+    app.after_request(set_cache_headers)
+    # Last before_request: the guards, request ids and the policies' scheduled release run first.
+    app.before_request(serve_cached_page)
+    _install_session_hooks()
+
+    @app.context_processor
+    def inject_public_page():
+        return {"public_page": is_public_request()}
