@@ -16,6 +16,7 @@ import threading
 from pyroaring import FrozenBitMap
 from whoosh.reading import TermNotFound
 
+from app.search import words
 from app.search.analysis import bigrams, is_cjk
 from app.search.index import FIELD_BOOSTS, NO_GEO, TEXT_FIELDS
 
@@ -171,7 +172,10 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, FrozenBitMap]:
         if len(seg) == 1:
             return {f: view.prefix_ids(f, seg) for f in TEXT_FIELDS}
         terms = list(dict.fromkeys(bigrams(seg)))
-        return {f: intersection(view.ids(f, t) for t in terms) for f in TEXT_FIELDS}
+        out = {f: intersection(view.ids(f, t) for t in terms) for f in TEXT_FIELDS}
+        if len(seg) >= 4 and not any(out.values()):
+            out = _parts_fields(view, seg) or out
+        return out
     if len(group) == 1:
         return _word_fields(view, seg)
     if all(w.isalpha() for w in group):
@@ -185,6 +189,16 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, FrozenBitMap]:
     per_word = [_word_fields(view, w) for w in group]
     both = intersection(union(fields.values()) for fields in per_word)
     return {f: union(fw.get(f, EMPTY) for fw in per_word) & both for f in per_word[0]}
+
+
+def _parts_fields(view: IndexView, word: str) -> dict[str, FrozenBitMap] | None:
+    """A long word no document has (热线电话): documents with every shorter word inside it instead."""
+    parts = words.sub_words(word)
+    if len(parts) < 2:
+        return None
+    per_part = [group_fields(view, [p]) for p in parts]
+    every = intersection(union(fields.values()) for fields in per_part)
+    return {f: union(fp[f] for fp in per_part) & every for f in TEXT_FIELDS}
 
 
 def filter_set(view: IndexView, kinds, filters, fields: dict[str, str]) -> FrozenBitMap | None:

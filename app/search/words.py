@@ -101,3 +101,14 @@ def content_words(run: str) -> list[str]:
 
 def _adjacent(run: str, left: str, right: str) -> bool:
     return (left + right) in run
+
+
+def sub_words(word: str) -> list[str]:
+    """The shorter dictionary words inside ``word`` (热线电话 -> 热线, 电话), for a word no document has."""
+    try:
+        parts = tokenizer().lcut_for_search(word, HMM=False)
+    except Exception:
+        log.exception("search: jieba failed on %r", word)
+        return []
+    stops = stop_words()
+    return [p for p in dict.fromkeys(parts) if len(p) >= 2 and p != word and p not in stops]
