@@ -12,6 +12,10 @@ VENDOR := static/vendor
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
+# Static files (issue 12): content hashes in static/.manifest.json for versioned, immutable URLs, and .br/.gz
+# copies next to each compressible file (app/web/assets.py); remade when any static file changes.
+MANIFEST := static/.manifest.json
+STATIC_SOURCES = $(shell find static -type f ! -name '*.br' ! -name '*.gz' ! -name '.manifest.json' 2>/dev/null)
 # Debian packages the browser tests need (make system-deps).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 # pytest-xdist workers for `make test`: auto = one per core; JOBS=0 runs in a single process. Each worker
@@ -19,7 +23,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk
 JOBS ?= auto
 XDIST := -n $(JOBS) --dist loadgroup
 
-.PHONY: run test setup deps vendor db demo lint format bench system-deps clean
+.PHONY: run test setup deps vendor assets db demo lint format bench system-deps clean
 
 run: setup ## set everything up and serve the site with demo data
 	@$(BIN)/flask demo setup  # migrations + demo data when empty + logins, in one process
@@ -29,10 +33,11 @@ run: setup ## set everything up and serve the site with demo data
 test: setup system-deps lint ## set up and run the whole suite in parallel (browser tests included)
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-setup: deps vendor
+setup: deps vendor assets
 
 deps: $(PY_STAMP)
 vendor: $(VENDOR_FILES)
+assets: $(MANIFEST)
 
 $(PY_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,6 +58,9 @@ $(VENDOR)/htmx.min.js: $(NODE_STAMP)
 $(VENDOR)/axe.min.js: $(NODE_STAMP)
 	@mkdir -p $(VENDOR)
 	cp node_modules/axe-core/axe.min.js $@
+
+$(MANIFEST): $(PY_STAMP) $(VENDOR_FILES) $(STATIC_SOURCES)
+	$(BIN)/python -c 'from app.web.assets import main; main()' static
 
 db: deps
 	@$(BIN)/flask db upgrade
@@ -97,4 +105,5 @@ bench: setup
 	$(BIN)/python bench/page_bench.py
 
 clean:
-	rm -rf .make-stamps $(VENV) node_modules $(VENDOR)
+	rm -rf .make-stamps $(VENV) node_modules $(VENDOR) $(MANIFEST)
+	find static \( -name '*.br' -o -name '*.gz' \) -delete

@@ -1,6 +1,6 @@
 """Versioned static files: content-hashed URLs over a manifest, immutable caching, precompressed .br/.gz.
 
-``make setup`` runs ``python -m app.web.assets`` which writes ``static/.manifest.json`` (path → hash) and a
+``make setup`` runs ``assets.main()`` which writes ``static/.manifest.json`` (path → hash) and a
 ``.br`` and ``.gz`` next to every compressible file. ``url_for('static', filename='css/site.css')`` (or the
 ``static_url()`` template global) then gives ``/static/css/site.3f2a9c1e0b7d.css``: that URL is served with
 ``Cache-Control: public, max-age=31536000, immutable``, so a repeat visit fetches only the HTML. The plain
@@ -188,5 +188,10 @@ def init_app(app: Flask) -> None:
     app.add_template_global(static_url)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """``make setup``: build the manifest and the copies for ``argv[1]`` (default: the repository's static/)."""
     build(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "static")
+
+
+if __name__ == "__main__":
+    main()

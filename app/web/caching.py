@@ -258,7 +258,9 @@ def _cache_config(app: Flask) -> dict:
 def init_app(app: Flask) -> None:
     """Wire compression, the page cache and the cache headers (call after every feature's init_app)."""
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "deflate"])
+    # Streamed answers (static files) are not compressed on the fly: their .br/.gz copies are made at
+    # setup (app/web/assets.py), and Flask-Compress's streaming wrapper would leave the file open.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     mimetypes = ["text/html", "text/css", "text/plain", "text/xml", "text/javascript", "text/calendar"]
     mimetypes += ["application/javascript", "application/json", "application/geo+json", "application/xml"]
