@@ -258,12 +258,12 @@ class Ours:
 
     def found(self, q, uid) -> bool:
         from app.search import evaluate as ev
-        from app.search.analysis import normalize_query, segments
+        from app.search.analysis import normalize_query
         from app.search.engine import state
-        from app.search.query import FILTER_FIELDS, group_segments
+        from app.search.query import FILTER_FIELDS, query_groups
 
         view = ev.IndexView.for_searcher(state(self.app).store.searcher())
-        groups = group_segments(segments(normalize_query(q)))
+        groups = query_groups(normalize_query(q))
         matched, _, _ = ev.evaluate(view, groups, None, None, FILTER_FIELDS)
         return bool(view.ids("uid", uid) & matched)
 
@@ -494,6 +494,46 @@ def run_size(n: int, args, out):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def run_judged(out) -> None:
+    """recall@10 and MRR per kind on the judged query set (tests/search/judged_queries.tsv), as /search."""
+    from app import create_app
+    from app.hotline import search_docs
+    from app.search import register_provider, search
+    from app.search.engine import rebuild, state
+    from tests.search import judged
+
+    workdir = Path(tempfile.mkdtemp(prefix="zq-bench-judged-"))
+    try:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'j.db'}",
+                "SEARCH_INDEX_DIR": str(workdir / "whoosh"),
+            }
+        )
+        with app.test_request_context():
+            corpus = judged.corpus_by_kind(search_docs.load(None))
+            state(app).providers.clear()
+            for kind, docs in corpus.items():
+                register_provider(
+                    app, kind, lambda ids, docs=docs: [d for d in docs if ids is None or d.id in ids]
+                )
+            rebuild(app)
+
+            def run(q):
+                result = search(q, per_page=10, correct=True)
+                return [f"{h.kind}:{h.id}" for h in result.hits], result.help
+
+            table = judged.judge(run)
+        out(f"\n## Judged queries ({table['overall']['n']} over the demo content): recall@10 and MRR\n")
+        out("| kind | queries | recall@10 | MRR |")
+        out("|---|---:|---:|---:|")
+        for kind, row in table.items():
+            out(f"| {kind} | {row['n']} | {row['recall']:.3f} | {row['mrr']:.3f} |")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated corpus sizes")
@@ -501,6 +541,7 @@ def main(argv=None):
     parser.add_argument("--procs", type=int, default=1, help="whoosh writer processes for the build")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--no-judged", action="store_true", help="skip the judged query set")
     args = parser.parse_args(argv)
 
     import logging
@@ -515,6 +556,8 @@ def main(argv=None):
         f"# Search benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
         f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, sqlite {sqlite3.sqlite_version})"
     )
+    if not args.no_judged:
+        run_judged(out)
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
         run_size(n, args, out)
         load = os.getloadavg()

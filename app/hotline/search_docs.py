@@ -5,7 +5,9 @@ triage read the same words (the console setting, else the shared default list).
 """
 
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.extensions import db
 from app.hotline import triage
 from app.hotline.booking.models import MODES, TOPICS
 from app.search import SearchDocument, register_provider
@@ -77,7 +79,11 @@ def load(ids):
 
 
 def _distress_setting() -> list[str]:
-    return triage.urgent_keywords()
+    try:
+        return triage.urgent_keywords()
+    except SQLAlchemyError:  # settings table unavailable: the search falls back to the shipped list
+        db.session.rollback()
+        return []
 
 
 def init_app(app: Flask) -> None:

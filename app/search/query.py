@@ -211,10 +211,13 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
     total = len(matched)
     page = min(page, page_count(total, per_page))
     scores = None
+    pool = matched
     if groups and sort in ("relevance", "distance"):
         exact = "".join(seg for g in groups for seg in g)
-        scores = ev.score(view, matched, groups, per_group, exact)
-    ranked = ev.order(view, matched, scores, sort, near, page * per_page)[(page - 1) * per_page :]
+        if sort == "relevance":
+            pool = ev.candidates(matched, per_group, page * per_page, complete == total)
+        scores = ev.score(view, pool, groups, per_group, exact)
+    ranked = ev.order(view, pool, scores, sort, near, page * per_page)[(page - 1) * per_page :]
     needles = Needles(groups)
     hits = []
     for docnum, km in ranked:

@@ -37,3 +37,15 @@ def test_more_body_mentions_rank_higher_among_body_hits(provider, place_doc):
     )
     provider.reindex()
     assert [h.id for h in search("八路军").hits] == ["thrice", "once"]
+
+
+def test_large_match_sets_score_only_their_candidates_with_the_same_top(monkeypatch, corpus):
+    """Above BOUNDED_FROM matches, name/alias/keyword/summary hits are scored first, body-only ones fill in."""
+    from app.search import evaluate as ev
+
+    full = [h.id for h in search("烈士", per_page=3).hits]
+    fills = [h.id for h in search("战", per_page=10).hits]
+    monkeypatch.setattr(ev, "BOUNDED_FROM", 1)
+    assert [h.id for h in search("烈士", per_page=3).hits] == full
+    bounded = search("战", per_page=10)
+    assert bounded.total == len(fills) and set(h.id for h in bounded.hits) == set(fills)
