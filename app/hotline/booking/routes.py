@@ -8,6 +8,7 @@ import secrets
 import time as clock
 
 from flask import abort, current_app, redirect, request, session, url_for
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db, limiter
 from app.hotline.blueprint import bp
@@ -50,6 +51,9 @@ def book_topic():
     """Step 1: what the resident wants to talk about."""
     state = wizard.load()
     form = TopicForm(data={"topic": state.get("topic")})
+    if request.method == "GET" and "t0" not in state:
+        state["t0"] = clock.time()  # the bot check times the whole booking from its first page (issue 11)
+        wizard.save(state)
     if form.validate_on_submit():
         state["topic"] = form.topic.data
         state.setdefault("t0", clock.time())
@@ -138,52 +142,83 @@ def slot_picker():
     )
 
 
+DETAIL_FIELDS = ("nickname", "phone", "description", "safe_call_times", "may_leave_message", "town")
+ALREADY_BOOKED = (
+    "这个手机号已经有一个还没进行的预约，每个号码同时只能有一个。可以查询、改期或取消原来的预约。"
+)
+
+
+def _details_form(state: dict) -> DetailsForm:
+    """Step 4's form: what was posted, else a kept draft (no-JS error round trip), else the saved answers."""
+    if request.method == "POST":
+        return DetailsForm()
+    draft = state.get("details_draft")
+    if isinstance(draft, dict):
+        return DetailsForm(formdata=MultiDict(draft.get("data") or {}), meta={"csrf": False})
+    data = {name: state.get(name) for name in DETAIL_FIELDS}
+    data["may_leave_message"] = state.get("may_leave_message", "no")
+    data["town"] = state.get("town", "")
+    return DetailsForm(data=data)
+
+
+def _details_problem(state: dict, form: DetailsForm) -> tuple[str | None, bool]:
+    """(message, already_booked) for valid-looking input that is still refused: a bot, or a second booking."""
+    if form.website.data:
+        return "提交未成功，请检查后重新提交。", False
+    # Timed from the first step of this booking (issue 11): going back or 更改 then 继续 is not "too fast".
+    if clock.time() - float(state.get("t0") or 0) < wizard.min_seconds():
+        return "提交得太快了，请核对填写的内容后再点“继续”。", False
+    if services.has_upcoming_booking(form.phone.data):
+        form.phone.errors = [*form.phone.errors, "这个手机号已经有一个还没进行的预约。"]
+        return ALREADY_BOOKED, True
+    return None, False
+
+
+def _browser_navigation() -> bool:
+    """A plain (no-JS) form post from a browser: answered with a redirect, so back never meets a POST."""
+    return not request.headers.get("HX-Request") and request.headers.get("Sec-Fetch-Mode") == "navigate"
+
+
 @bp.route("/hotline/book/details", methods=["GET", "POST"])
 def book_details():
     """Step 4: nickname, mobile number, optional short description, safe call times, messages."""
     state = wizard.load()
     if guard := wizard.guard(state, "details"):
         return guard
-    form = DetailsForm(
-        data={
-            "nickname": state.get("nickname"),
-            "phone": state.get("phone"),
-            "description": state.get("description"),
-            "safe_call_times": state.get("safe_call_times"),
-            "may_leave_message": state.get("may_leave_message", "no"),
-            "town": state.get("town", ""),
-        }
-    )
-    bot_error = None
-    if request.method == "POST" and form.validate_on_submit():
-        shown_at = state.get("details_at") or 0
-        if form.website.data:
-            bot_error = "提交未成功，请检查后重新提交。"
-        elif clock.time() - shown_at < wizard.min_seconds():
-            bot_error = "提交得太快了，请核对填写的内容后再点“继续”。"
-            state["details_at"] = clock.time()
-            wizard.save(state)
-        else:
-            state.update(
-                nickname=form.nickname.data.strip(),
-                phone=form.phone.data,
-                description=(form.description.data or "").strip(),
-                safe_call_times=(form.safe_call_times.data or "").strip(),
-                may_leave_message=form.may_leave_message.data,
-                town=form.town.data or "",
-            )
+    form = _details_form(state)
+    problem, already_booked = None, False
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if valid:
+            problem, already_booked = _details_problem(state, form)
+        if valid and not problem:
+            state.pop("details_draft", None)
+            state.update({name: (form[name].data or "").strip() for name in DETAIL_FIELDS})
             state["urgent"] = detect_urgent(state["description"])
             wizard.save(state)
             return wizard.next_step(state)
-    if request.method == "GET":
-        state["details_at"] = clock.time()
+        if _browser_navigation():
+            # Post/redirect/get: the input (sealed in the session) and the errors come back on the GET.
+            fields = {name: request.form.get(name, "") for name in DETAIL_FIELDS}
+            state["details_draft"] = {"data": fields, "problem": problem, "already": already_booked}
+            wizard.save(state)
+            return redirect(url_for("hotline.book_details"), code=303)
+    elif isinstance(state.get("details_draft"), dict):
+        form.validate()
+        problem = state["details_draft"].get("problem")
+        already_booked = bool(state["details_draft"].get("already"))
+        if already_booked:
+            form.phone.errors = [*form.phone.errors, "这个手机号已经有一个还没进行的预约。"]
+    else:
+        state.setdefault("t0", clock.time())
         wizard.save(state)
-    status = 422 if request.method == "POST" else 200
+    failed = request.method == "POST" or "details_draft" in state
     return render(
         "hotline/book_details.html",
         form=form,
-        status=status,
-        bot_error=bot_error,
+        status=422 if failed else 200,
+        bot_error=problem,
+        already_booked=already_booked,
         description_max=services.DESCRIPTION_MAX,
         urgent=detect_urgent(form.description.data),
         **wizard.step_context("details"),
@@ -288,6 +323,8 @@ def book_check():
                 state.pop("slot_id", None)
                 wizard.save(state)
                 return _render_time(state, TimeForm(formdata=None), status=409, error=exc.message)
+            except services.AlreadyBooked:
+                error, status = ALREADY_BOOKED, 409
             except services.HotlineError as exc:
                 error, status = exc.message, exc.status
             else:
@@ -300,6 +337,7 @@ def book_check():
         "hotline/book_check.html",
         form=form,
         error=error,
+        already_booked=error == ALREADY_BOOKED,
         status=status,
         **_check_context(state),
         **wizard.step_context("check"),

@@ -202,6 +202,12 @@ def find_booking(reference: str, phone: str) -> Booking:
     return booking
 
 
+def has_upcoming_booking(phone: str, now: datetime | None = None) -> bool:
+    """Whether this (normalised) phone number already holds a booking that has not ended yet."""
+    current = db.session.scalar(select(Booking).where(Booking.active_phone_hash == phone_hash(phone)))
+    return current is not None and current.slot.end_at > (now or utcnow())
+
+
 def find_booking_by_reference(reference: str) -> Booking | None:
     """Internal lookup (e.g. the .ics download right after booking, guarded by the session)."""
     return db.session.scalar(select(Booking).where(Booking.reference == clean_reference(reference)))
@@ -255,6 +261,12 @@ def reschedule_booking(reference: str, phone: str, slot_id: int, now: datetime |
     return moved
 
 
+def _site_root(host: str) -> str:
+    """The site's absolute origin for links in files that leave the site: ``SITE_URL``, else this host."""
+    scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
+    return current_app.config.get("SITE_URL") or f"{scheme}://{host}"
+
+
 def booking_ics(booking: Booking, host: str) -> bytes:
     """A calendar file with a neutral title (never 婚姻/调解: others may see the phone's calendar)."""
     calendar = Calendar()
@@ -272,7 +284,7 @@ def booking_ics(booking: Booking, host: str) -> bytes:
     event.add(
         "description",
         f"预约编号 {booking.reference_display}。{how}"
-        f"如需改时间或取消，请打开 /hotline/manage 或拨打 {current_app.config['HOTLINE_PHONE']}。",
+        f"如需改时间或取消，请打开 {_site_root(host)}/hotline/manage 或拨打 {current_app.config['HOTLINE_PHONE']}。",
     )
     if booking.mode == "visit":
         event.add("location", current_app.config.get("HOTLINE_VISIT_ADDRESS", "章丘区民政局"))

@@ -2,6 +2,11 @@
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from app.extensions import db
+from app.hotline.booking import services
+from app.hotline.booking.models import Booking
 from tests.hotline.booking.flow import DETAILS, form_token, walk_to_check
 from tests.hotline.factories import future_day
 
@@ -23,6 +28,8 @@ def test_limit_per_phone(client, app, create_slot):
     app.config["HOTLINE_BOOKING_PHONE_RATE_LIMIT"] = "1 per hour"
     slot = create_slot(capacity=5)
     assert _book(client, slot, "13912340001").status_code == 303
+    # A second active booking is refused at step 4 (issue 11); the limit still counts after a cancellation.
+    services.cancel_booking(db.session.scalar(select(Booking.reference)), "13912340001")
     again = _book(client, slot, "13912340001")
     assert again.status_code == 429 and "这个手机号码预约得太频繁" in again.get_data(as_text=True)
     assert _book(client, slot, "13912340002").status_code == 303

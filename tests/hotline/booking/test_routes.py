@@ -178,14 +178,30 @@ def test_slot_taken_meanwhile_shows_refreshed_picker(client, book, create_slot):
     assert _submit(client).status_code == 303
 
 
-def test_second_booking_for_same_phone_is_409(client, book, create_slot):
-    """One active booking per phone: the check page answers 409 with a clear message."""
+def test_second_booking_for_same_phone_is_refused_at_step_4(client, book, create_slot):
+    """One active booking per phone (issue 11): step 4 refuses it (422) with a link to the manage page."""
     first = create_slot(at=time(9))
     second = create_slot(at=time(10))
     book(first)
+    client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 0
+    client.post("/hotline/book", data={"topic": "other"})
+    client.post("/hotline/book/mode", data={"mode": second.mode})
+    client.post("/hotline/book/time", data={"slot_id": second.id})
+    response = client.post("/hotline/book/details", data=DETAILS)
+    html = _html(response)
+    assert response.status_code == 422 and "已经有一个" in html and 'href="/hotline/manage"' in html
+    assert 'value="王阿姨"' in html
+
+
+def test_second_booking_made_meanwhile_is_409_at_check(client, book, create_slot):
+    """A booking made for the same phone after step 4 is still refused at the check page (409, manage link)."""
+    first = create_slot(at=time(9))
+    second = create_slot(at=time(10))
     walk_to_check(client, second)
+    book(first)
     response = _submit(client)
-    assert response.status_code == 409 and "已经有一个" in _html(response)
+    html = _html(response)
+    assert response.status_code == 409 and "已经有一个" in html and 'href="/hotline/manage"' in html
 
 
 def test_manage_find_move_cancel(client, book, create_slot):
