@@ -10,7 +10,7 @@ Public API (import only from ``app.search``)::
 
 from flask import Flask
 
-from app.search import cli, routes  # noqa: F401  (views register on bp)
+from app.search import cli, outbox, routes  # noqa: F401  (views register on bp)
 from app.search.blueprint import bp
 from app.search.distress import needs_help
 from app.search.documents import KIND_LABELS, Hit, SearchDocument, SearchResult
@@ -48,4 +48,4 @@ def init_app(app: Flask) -> None:
     install_session_hooks()
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)
-    get_registry(app).health["search"] = lambda: health(app)
+    get_registry(app).health["search"] = lambda: {**health(app), **outbox.lag(app)}

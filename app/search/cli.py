@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from app.search.engine import check, degraded_counters, rebuild
 from app.search.index import IndexUnavailable
+from app.search.outbox import lag
 
 search_cli = AppGroup("search", help="Search index maintenance.")
 
@@ -32,6 +33,11 @@ def check_command(limit: int) -> None:
         f"数据库回退回答：累计 {counters['fallback_count']} 次"
         + (f"；自 {since} 起索引不可用（降级中）" if since else "；当前未降级")
     )
+    position = lag(app)
+    if position["lag"] is not None:
+        click.echo(
+            f"本机索引已应用变更记录 {position['applied_seq']}/{position['outbox_seq']}，落后 {position['lag']} 条"
+        )
     try:
         report = check(app)
     except IndexUnavailable as exc:

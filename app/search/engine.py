@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.search.documents import SearchDocument
 from app.search.index import IndexStore, IndexUnavailable, doc_fields, get_store, stored_data
+from app.search.models import SearchOutboxEntry, last_seq
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ class SearchState:
     lock_timeout: float = 2.0
     rebuild_async: bool = True
     threads: list[threading.Thread] = field(default_factory=list)
+    outbox_checked: float = -1e9  # monotonic time of this process's last outbox check
+    outbox_interval: float = 1.0
     fallback_count: int = 0  # answers this process gave from the database (index unavailable)
     degraded_since: datetime.datetime | None = None  # first fallback since the index last answered
     last_problem: str = ""
@@ -44,6 +48,7 @@ def state(app: Flask | None = None) -> SearchState:
         st = app.extensions["zq_search"] = SearchState(store=get_store(app.config["SEARCH_INDEX_DIR"]))
         st.lock_timeout = float(app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
         st.rebuild_async = bool(app.config.get("SEARCH_REBUILD_ASYNC", not app.testing))
+        st.outbox_interval = float(app.config.get("SEARCH_OUTBOX_INTERVAL", 1.0))
     return st
 
 
@@ -97,7 +102,12 @@ def register_provider(app: Flask, kind: str, load: Loader) -> None:
 def schedule(kind: str, ident) -> None:
     """(Re)index ``kind``/``ident`` after the current database transaction commits; dropped on rollback."""
     session = db.session()
-    session.info.setdefault(PENDING_KEY, set()).add((str(kind), str(ident)))
+    pending = session.info.setdefault(PENDING_KEY, set())
+    item = (str(kind), str(ident))
+    if item not in pending:
+        # The outbox row commits (or rolls back) with the change itself: other hosts replay it.
+        session.add(SearchOutboxEntry(kind=item[0], ident=item[1][:120], op="index"))
+    pending.add(item)
     session.info[APP_KEY] = current_app._get_current_object()
 
 
@@ -233,11 +243,13 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None
     with st.store.lock(None if blocking else 0) as acquired:
         if not acquired:
             return None
+        seq = outbox_position()  # read before the documents: later changes are replayed, never lost
         docs = all_documents(st)
         path, ix = st.store.new_generation()
         writer = ix.writer(procs=procs, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
         _fill_and_commit(writer, docs)
         st.store.swap(path)
+        st.store.set_applied_seq(seq)
         replayed = st.store.journal_take()
         if replayed:
             _write(st, replayed)
@@ -245,6 +257,15 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None
     seconds = time.monotonic() - started
     log.info("search: rebuilt index with %d documents in %.1f s", len(docs), seconds)
     return {"documents": len(docs), "seconds": seconds, "generation": path.name, "replayed": len(replayed)}
+
+
+def outbox_position() -> int | None:
+    """The newest outbox entry, or None when there is none or the table is unavailable."""
+    try:
+        return last_seq() or 0
+    except SQLAlchemyError as exc:
+        log.warning("search: outbox unavailable: %s", exc)
+        return None
 
 
 _REBUILDING = threading.Lock()
@@ -288,6 +309,7 @@ def reset_index(app: Flask) -> None:
     with st.store.lock(None):
         path, _ix = st.store.new_generation()
         st.store.swap(path)
+        st.store.set_applied_seq(outbox_position())
         st.store.journal_take()
     st.store.forget_searcher()
 

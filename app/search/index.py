@@ -272,6 +272,23 @@ class IndexStore:
                 log.warning("search: ignoring bad journal line %r", line)
         return items
 
+    # -- outbox position ------------------------------------------------------------------------------
+    def applied_seq(self) -> int | None:
+        """The last outbox entry this host's index has applied (None: unknown)."""
+        try:
+            return int((self.base / "outbox-seq").read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def set_applied_seq(self, seq: int | None) -> None:
+        """Remember the outbox position (atomically; several worker processes read it)."""
+        if seq is None:
+            return
+        self.base.mkdir(parents=True, exist_ok=True)
+        tmp = self.base / f"outbox-seq.tmp-{os.getpid()}-{threading.get_ident()}"
+        tmp.write_text(str(seq))
+        os.replace(tmp, self.base / "outbox-seq")
+
     # -- generations ---------------------------------------------------------------------------------
     def new_generation(self):
         """Create an empty index in a fresh directory beside the live one; returns (path, index)."""

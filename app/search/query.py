@@ -22,6 +22,7 @@ from app.search.fallback import search_database
 from app.search.highlight import Needles
 from app.search.hits import FILTER_FIELDS, make_hit, page_count
 from app.search.index import IndexUnavailable, quiet_leaks
+from app.search.outbox import catch_up
 from app.search.spelling import best_name, homophone
 
 log = logging.getLogger(__name__)
@@ -171,9 +172,10 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
         return SearchResult([], 0, 1, per_page, 1, {f: [] for f in facets}, None, False, folded)
     args = (groups, kinds, filters or {}, page, per_page, sort, near, facets, folded)
     try:
+        catch_up(app)  # changes made through other hosts (the outbox), at most once a second
         drain_journal(app)
     except Exception:
-        log.exception("search: journal replay failed")
+        log.exception("search: outbox or journal replay failed")
     try:
         result = _search_index(*args)
         note_answer(app, degraded=False)

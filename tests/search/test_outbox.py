@@ -1,0 +1,71 @@
+"""Several hosts, each with its own index directory, stay in step through the search_outbox table."""
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.search import outbox, register_provider, schedule, search
+from app.search.engine import rebuild, state
+from app.search.models import last_seq
+
+
+@pytest.fixture
+def host_b(app_config, provider, tmp_path):
+    """A second app on the same database with its own index directory (another web host)."""
+    other = create_app(
+        {**app_config, "SEARCH_INDEX_DIR": str(tmp_path / "host-b"), "SEARCH_OUTBOX_INTERVAL": 0}
+    )
+    state(other).providers.clear()
+    for kind in ("place", "article", "faq"):
+        register_provider(other, kind, provider.loader(kind))
+    with other.app_context():
+        rebuild(other)
+    return other
+
+
+def _ids_on(host, q):
+    with host.app_context():
+        return [h.id for h in search(q).hits]
+
+
+def test_a_change_through_host_a_is_findable_through_host_b(app, host_b, provider, place_doc):
+    """Publish, then unpublish, through A: B follows from the outbox, and reports no lag afterwards."""
+    provider.add(place_doc("ZQ-0500", "高官寨红色驿站"))
+    schedule("place", "ZQ-0500")
+    db.session.commit()
+    assert [h.id for h in search("红色驿站").hits] == ["ZQ-0500"]  # host A wrote it after commit
+    assert _ids_on(host_b, "红色驿站") == ["ZQ-0500"]
+    with host_b.app_context():
+        assert outbox.lag(host_b)["lag"] == 0
+    provider.remove("place", "ZQ-0500")
+    schedule("place", "ZQ-0500")
+    db.session.commit()
+    assert _ids_on(host_b, "红色驿站") == []
+
+
+def test_a_rolled_back_change_leaves_no_outbox_entry(app, provider, place_doc):
+    """The outbox row belongs to the transaction: a rollback takes it away with the change."""
+    before = last_seq()
+    schedule("place", "ZQ-0501")
+    db.session.rollback()
+    assert last_seq() == before
+
+
+def test_a_host_too_far_behind_rebuilds(app, host_b, provider, place_doc, monkeypatch):
+    """More entries behind than MAX_BEHIND: B rebuilds its index instead of replaying them one by one."""
+    monkeypatch.setattr(outbox, "MAX_BEHIND", 1)
+    provider.add(place_doc("ZQ-0600", "文祖红色学校"), place_doc("ZQ-0601", "文祖红色渡口"))
+    schedule("place", "ZQ-0600")
+    schedule("place", "ZQ-0601")
+    db.session.commit()
+    with host_b.app_context():
+        before = state(host_b).store.generation()
+        assert sorted(h.id for h in search("文祖红色").hits) == ["ZQ-0600", "ZQ-0601"]
+        assert state(host_b).store.generation() != before
+        assert outbox.lag(host_b)["lag"] == 0
+
+
+def test_check_reports_the_lag(app, runner, corpus):
+    """`flask search check` prints this host's outbox position."""
+    output = runner.invoke(args=["search", "check"]).output
+    assert "落后 0 条" in output
