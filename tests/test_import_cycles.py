@@ -8,15 +8,8 @@ own parent package does not count (``app.places.console`` importing ``app.places
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
-
-# Issue 9 in progress: hotline, places and policies still have cycles and find_spec. Remove this marker
-# from the two tests below once `import-cycles` reports none and `git grep find_spec app/` is empty.
-ISSUE_9_IN_PROGRESS = pytest.mark.xfail(reason="issue 9: cycles and find_spec being removed", strict=False)
-
 
 def _modules() -> dict[str, Path]:
     return {
@@ -109,7 +102,6 @@ def test_the_checker_finds_a_lazy_cycle_and_ignores_parent_imports():
     assert names == ["app.pkg", "app.pkg.sibling"]
 
 
-@ISSUE_9_IN_PROGRESS
 def test_no_import_cycle_inside_app():
     """``app/`` has no import cycle (imports inside functions count)."""
     graph = import_graph()
@@ -117,7 +109,6 @@ def test_no_import_cycle_inside_app():
     assert not found, f"{len(found)} import cycles in app/:\n" + "\n".join(_describe(graph, c) for c in found)
 
 
-@ISSUE_9_IN_PROGRESS
 def test_no_find_spec_in_app():
     """Plain imports only: nothing under app/ loads modules "when present" through find_spec."""
     hits = [
