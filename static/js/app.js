@@ -30,4 +30,72 @@
     var summary = event.target.querySelector && event.target.querySelector(".error-summary");
     if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
   });
+  // A boosted link or form that loads a whole page must behave like a plain page load (issue 11): open at
+  // the top with focus on the new <h1>, so screen readers announce the page. Swaps into part of a page
+  // (live results, "加载更多") target an element inside <body> and keep their position. An error summary
+  // on the new page takes the focus instead (the handler above).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    if (!detail.boosted || event.target !== document.body) { return; }
+    window.scrollTo(0, 0);
+    if (document.querySelector(".error-summary")) { return; }
+    var heading = document.querySelector("main h1") || document.getElementById("main");
+    if (!heading) { return; }
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    heading.focus({ preventScroll: true });
+  });
+  // Back to a list with live filters: the results come from htmx's snapshot (or the URL), so set the
+  // form's fields from the URL too; a form marked data-url-state then always matches what it shows.
+  function restoreFromUrl() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-url-state]").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "hidden" || field.type === "submit" || field.type === "button") { return; }
+        var value = params.get(field.name) || "";
+        if (field.tagName === "SELECT") {
+          var option = Array.prototype.find.call(field.options, function (o) { return o.value === value; });
+          field.value = option ? value : (field.options[0] ? field.options[0].value : "");
+        } else if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = params.getAll(field.name).indexOf(field.value) !== -1;
+        } else {
+          field.value = value;
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:historyRestore", restoreFromUrl);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { restoreFromUrl(); } });
+  // 长辈模式 switch with JS: flip the class on <html> in place, so the page, its scroll position and
+  // anything typed stay as they are; the same POST sets the cookie. Without JS the form posts and reloads.
+  function syncElderSwitch() {
+    var on = document.documentElement.classList.contains("elder");
+    document.querySelectorAll("form.elder-toggle").forEach(function (form) {
+      var mode = form.querySelector("input[name=mode]");
+      var button = form.querySelector("button");
+      if (mode) { mode.value = on ? "off" : "on"; }
+      if (button) {
+        button.textContent = on ? "标准模式" : "长辈模式";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      }
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.elder-toggle") || !window.fetch) { return; }
+    event.preventDefault();
+    var turnOn = (form.querySelector("input[name=mode]") || {}).value === "on";
+    window.fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual"
+    }).then(function (response) {
+      if (response.type !== "opaqueredirect" && !response.ok) { form.submit(); return; }
+      document.documentElement.classList.toggle("elder", turnOn);
+      syncElderSwitch();
+      var button = form.querySelector("button");
+      if (button) { button.focus(); }
+    }, function () { form.submit(); });
+  });
+  document.addEventListener("htmx:historyRestore", syncElderSwitch);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target === document.body) { syncElderSwitch(); }
+  });
 })();

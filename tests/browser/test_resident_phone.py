@@ -1,0 +1,154 @@
+"""Issue 11 at 390×844: pages open at their top with the <h1> focused, back restores list forms, the elder
+home shows the hotline first, the mode switch keeps typed input, no-JS back after a step-4 error works."""
+
+import re
+from datetime import time
+
+import pytest
+
+from app.search import reset_index
+from tests.browser.conftest import CONTEXT_OPTIONS
+from tests.hotline.factories import create_slot
+from tests.places.samples import add_place
+
+FOCUSED_H1 = "() => document.activeElement && document.activeElement.tagName === 'H1'"
+
+
+@pytest.fixture
+def town_places(app):
+    """Enough published places in two towns for a list longer than the screen."""
+    reset_index(app)
+    for n in range(6):
+        town = "明水街道" if n % 2 else "文祖街道"
+        add_place(f"烈士纪念地{n:02d}", code=f"ZQ-07{n:02d}", town=town, category="纪念设施")
+    return "ZQ-0701"
+
+
+@pytest.fixture
+def fast_booking(live_server, monkeypatch):
+    """The live server's 2-second bot check off, so the journeys need no sleeps."""
+    monkeypatch.setitem(live_server.app.config, "HOTLINE_MIN_FORM_SECONDS", 0)
+
+
+def _boosted_nav_lands_on_top(page, link):
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 200
+    link.click()
+    page.wait_for_function(FOCUSED_H1)
+    assert page.evaluate("window.scrollY") == 0
+
+
+def test_boosted_navigation_opens_at_top_with_h1_focused(page, town_places, fast_booking):
+    """A boosted link or booking step opens at the top with focus on <h1>; a live search keeps its place."""
+    create_slot(at=time(9))
+    page.goto("/places/?town=明水街道")
+    page.evaluate("window.__sameDocument = true")
+    _boosted_nav_lands_on_top(page, page.locator(".place-link").last)
+    assert page.evaluate("window.__sameDocument === true")  # it was a boosted swap, not a reload
+    assert re.search(r"/places/ZQ-07\d\d$", page.url)
+    # live results swap into the list: position and focus stay where the resident is
+    page.goto("/places/")
+    page.locator("#place-q").fill("烈士")
+    page.wait_for_url(re.compile(r"q=%E7%83%88"))
+    assert page.evaluate("document.activeElement.id") == "place-q"
+    # booking steps (boosted form posts) open at the top as well
+    page.goto("/hotline/")
+    _boosted_nav_lands_on_top(page, page.get_by_role("link", name="开始预约"))
+    page.get_by_label("家庭矛盾纠纷").check()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.get_by_role("button", name="继续").click()
+    page.wait_for_url("**/hotline/book/mode")
+    page.wait_for_function(FOCUSED_H1)
+    assert page.evaluate("window.scrollY") == 0
+
+
+def test_back_restores_list_forms_from_the_url(page, town_places, app):
+    """Places and policies: after opening an item and pressing back, the form matches the results shown."""
+    page.goto("/places/")
+    page.locator("details.filters summary").click()
+    page.locator("#place-q").fill("烈士")
+    page.select_option("#f-town", "明水街道")
+    page.wait_for_url(re.compile(r"town=%E6%98%8E"))
+    page.wait_for_selector(".place-link")
+    page.locator(".place-link").first.click()
+    page.wait_for_function(FOCUSED_H1)
+    page.go_back()
+    page.wait_for_url(re.compile(r"town=%E6%98%8E"))
+    page.wait_for_function("() => document.getElementById('f-town').value === '明水街道'")
+    assert page.locator("#place-q").input_value() == "烈士"
+    # policies: kind select and search text
+    page.goto("/policies/?q=彩礼&kind=policy")
+    page.goto("/policies/faq")  # a boosted visit elsewhere, then back
+    page.go_back()
+    assert page.locator("#policy-q").input_value() == "彩礼"
+
+
+def test_elder_home_shows_the_hotline_first(elder_page, axe_violations):
+    """In 长辈模式 the first screen of / holds the 拨打热线 tel: button and 在线预约."""
+    elder_page.goto("/")
+    tel = elder_page.locator(".hotline-first a[href^='tel:']")
+    book = elder_page.locator(".hotline-first a", has_text="在线预约")
+    for link in (tel, book):
+        box = link.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box
+        assert box["height"] >= 48
+    assert axe_violations(elder_page) == []
+
+
+def test_mode_switch_keeps_typed_input(page, fast_booking, axe_violations):
+    """Switching 长辈模式 on at booking step 4 keeps the page and the typed nickname; the cookie remembers it."""
+    create_slot(at=time(9))
+    page.goto("/hotline/book")
+    page.get_by_label("家庭矛盾纠纷").check()
+    page.get_by_role("button", name="继续").click()
+    page.get_by_label("电话回访").check()
+    page.get_by_role("button", name="继续").click()
+    page.wait_for_url("**/hotline/book/time")
+    page.locator("label.slot-choice, label[for^='slot-']").first.click()
+    page.get_by_role("button", name="继续").click()
+    page.wait_for_url("**/hotline/book/details")
+    page.get_by_label("怎么称呼您").fill("王阿姨")
+    page.get_by_role("button", name="长辈模式").click()
+    page.wait_for_selector("html.elder", state="attached")
+    assert page.get_by_label("怎么称呼您").input_value() == "王阿姨"
+    assert page.url.endswith("/hotline/book/details")
+    assert page.get_by_role("button", name="标准模式").get_attribute("aria-pressed") == "true"
+    assert axe_violations(page) == []
+    page.reload()
+    assert "elder" in (page.locator("html").get_attribute("class") or "")
+
+
+def test_no_js_back_after_a_step_4_error(browser, live_server, fast_booking, town_places):
+    """Without JS: a step-4 error is a GET page (kept input, errors), so back after fixing it never fails;
+    the places list offers the 镇街 select, not a dead 附近 button."""
+    create_slot(at=time(9))
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **CONTEXT_OPTIONS)
+    try:
+        pg = context.new_page()
+        pg.goto("/places/")
+        assert not pg.locator("#near-me").is_visible()
+        assert pg.locator("#f-near option", has_text="明水街道附近").count() == 1
+        pg.goto("/hotline/book")
+        pg.get_by_label("家庭矛盾纠纷").check()
+        pg.get_by_role("button", name="继续").click()
+        pg.get_by_label("电话回访").check()
+        pg.get_by_role("button", name="继续").click()
+        pg.locator("input[name=slot_id]").first.check()
+        pg.get_by_role("button", name="继续").click()
+        pg.wait_for_url("**/hotline/book/details")
+        pg.get_by_label("怎么称呼您").fill("李先生")
+        pg.get_by_label("手机号码").fill("0531-83212345")
+        pg.get_by_role("button", name="继续").click()
+        assert pg.url.endswith("/hotline/book/details")  # redirected to a GET
+        assert pg.locator(".error-summary").is_visible()
+        assert pg.get_by_label("怎么称呼您").input_value() == "李先生"
+        assert pg.locator(".landline-help a[href^='tel:']").count() == 1
+        pg.get_by_label("手机号码").fill("13812341234")
+        pg.get_by_role("button", name="继续").click()
+        pg.wait_for_url("**/hotline/book/consent")
+        response = pg.go_back()
+        assert response is not None and response.status < 500
+        assert pg.url.endswith("/hotline/book/details")
+        assert pg.get_by_label("怎么称呼您").input_value() == "李先生"
+    finally:
+        context.close()
