@@ -6,6 +6,7 @@ hotline registers its console setting), so the search and the triage always read
 
 import logging
 import re
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context
@@ -16,6 +17,8 @@ from app.search.words import read_list
 log = logging.getLogger(__name__)
 
 SOURCE_KEY = "zq_distress_source"
+CACHE_KEY = "zq_distress_cache"
+CACHE_SECONDS = 10.0
 _SEPARATORS = re.compile(r"[\s\u3000,，、;；.。!！?？:：'\"“”‘’()（）\-_/]+")
 
 
@@ -27,11 +30,28 @@ def default_words() -> list[str]:
 def register_source(app: Flask, source: Callable[[], list[str]]) -> None:
     """Let ``source()`` supply the effective list (e.g. a console setting); it falls back to the default."""
     app.extensions[SOURCE_KEY] = source
+    app.extensions.pop(CACHE_KEY, None)
 
 
 def distress_words() -> list[str]:
-    """The effective list: the registered source when it answers, else the shipped default."""
-    source = current_app.extensions.get(SOURCE_KEY) if has_app_context() else None
+    """The effective list: the registered source when it answers, else the shipped default.
+
+    Cached per process for ``CACHE_SECONDS`` (reading the setting cost more than the search itself);
+    a console change reaches the help card within that time.
+    """
+    if not has_app_context():
+        return default_words()
+    cached = current_app.extensions.get(CACHE_KEY)
+    now = time.monotonic()
+    if cached and now - cached[0] < current_app.config.get("SEARCH_DISTRESS_CACHE_SECONDS", CACHE_SECONDS):
+        return cached[1]
+    words = _read_words()
+    current_app.extensions[CACHE_KEY] = (now, words)
+    return words
+
+
+def _read_words() -> list[str]:
+    source = current_app.extensions.get(SOURCE_KEY)
     if source is not None:
         try:
             words = [fold(w) for w in source() or () if w and w.strip()]

@@ -14,7 +14,7 @@ from whoosh import query as Q
 
 from app.search import evaluate as ev
 from app.search import words
-from app.search.analysis import is_cjk, normalize_query, segments
+from app.search.analysis import fold, is_cjk, normalize_query, segments
 from app.search.distress import needs_help
 from app.search.documents import FACET_FIELDS, SearchResult
 from app.search.engine import drain_journal, note_answer, state, trigger_rebuild
@@ -122,7 +122,11 @@ def search(
     if text and _names_literal(result, text):
         result.suggestion = None  # the resident typed a name we have: nothing to correct
         return result
-    if result.complete >= FEW_RESULTS or result.degraded or not text:
+    if result.complete >= FEW_RESULTS or not result.groups:
+        return result
+    if not result.degraded and (text or result.total == 0):  # pinyin did-you-mean only for no results
+        result.suggestion = _suggest(result.groups)
+    if result.degraded or not text:
         return result
     fixed = _homophone(text)
     if not fixed:
@@ -132,7 +136,7 @@ def search(
         if alt.complete and alt.complete >= result.complete:
             alt.corrected, alt.original, alt.suggestion = fixed, raw, None
             return alt
-    result.suggestion = fixed
+    result.suggestion = fixed or result.suggestion
     return result
 
 
@@ -140,7 +144,7 @@ def _names_literal(result: SearchResult, text: str) -> bool:
     """Whether a hit's name or alias contains ``text`` as typed."""
     for hit in result.hits:
         names = [hit.fields.get("title") or "", *(hit.fields.get("aliases") or ())]
-        if any(text in normalize_query(name) for name in names):
+        if any(text in fold(name) for name in names):
             return True
     return False
 
@@ -228,15 +232,23 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
             data["distance_km"] = round(km, 2)
         hits.append(make_hit(data, (scores or {}).get(docnum, 0.0), needles))
     facet_counts = {name: ev.facet_counts(view, matched, name, FILTER_FIELDS[name]) for name in facets}
-    suggestion = _suggest_from_index(view, groups) if complete < FEW_RESULTS and groups else None
     result = SearchResult(
-        hits, total, page, per_page, page_count(total, per_page), facet_counts, suggestion, False, folded
+        hits, total, page, per_page, page_count(total, per_page), facet_counts, None, False, folded
     )
     result.complete = complete
     return result
 
 
 # -- did-you-mean ---------------------------------------------------------------------------------
+def _suggest(groups) -> str | None:
+    try:
+        view = ev.IndexView.for_searcher(state().store.searcher())
+        return _suggest_from_index(view, groups)
+    except Exception:
+        log.exception("search: did-you-mean failed")
+        return None
+
+
 def _suggest_from_index(view, groups) -> str | None:
     cjk = _cjk_text(groups)
     latin = "".join(seg for g in groups for seg in g if not is_cjk(seg[0]) and seg.isalpha())

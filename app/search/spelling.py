@@ -99,13 +99,19 @@ def within_one(a: str, b: str) -> bool:
 
 
 def best_name(names, text: str) -> str | None:
-    """Did-you-mean: a name with the same pinyin as ``text``, else one character off (3+ characters)."""
+    """Did-you-mean: a name with the same pinyin as ``text``, else one character off (3+ characters).
+
+    Only names of about the same length that share all but two of the characters are compared (the
+    pinyin of every name in a large index would cost more than the search).
+    """
     if len(text) < 2:
         return None
     keys = set(pinyin_keys(text))
+    chars = set(text)
+    least = max(1, len(set(text)) - 2)
     same, near = [], []
     for name in dict.fromkeys(names):
-        if not name or name == text:
+        if not name or name == text or abs(len(name) - len(text)) > 1 or len(chars & set(name)) < least:
             continue
         if len(name) == len(text) and keys & set(pinyin_keys(name)):
             same.append(name)

@@ -60,6 +60,7 @@ def test_distress_queries_never_get_a_did_you_mean(corpus, place_doc):
 
 def test_one_list_for_search_and_hotline_triage(app):
     """The triage keywords default to the shared list; the console setting changes both."""
+    app.config["SEARCH_DISTRESS_CACHE_SECONDS"] = 0  # the search caches the list for 10 s by default
     assert triage.urgent_keywords() == default_words()
     assert triage.detect_urgent("他喝醉了就打我") and needs_help("他喝醉了就打我")
     calendar.save_settings({"urgent_keywords": "紧急词甲\n紧急词乙"})
