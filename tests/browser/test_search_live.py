@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app.search import SearchDocument, register_provider
 from app.search.engine import rebuild, state
+from tests.browser.conftest import CONTEXT_OPTIONS
 
 
 @pytest.fixture
@@ -67,9 +68,34 @@ def test_load_more_appends_the_next_page(page, indexed):
 def test_header_search_box_and_no_results(elder_page, indexed, axe_violations):
     """The header box on any page leads to /search; a near miss offers a did-you-mean link (长辈模式)."""
     elder_page.goto("/")
-    elder_page.locator("#site-q").fill("明水陵墓")
+    elder_page.locator("#site-q").fill("明水街道烈士林园")
     elder_page.locator("#site-q").press("Enter")
-    expect(elder_page.locator(".search-empty")).to_contain_text("没有找到")
-    elder_page.get_by_role("link", name="明水街道烈士陵园").click()
+    expect(elder_page.locator(".search-suggestion")).to_contain_text("您是不是要找")
+    elder_page.locator(".search-suggestion").get_by_role("link", name="明水街道烈士陵园").click()
     expect(elder_page.locator(".search-hit")).to_have_count(1)
     assert axe_violations(elder_page) == []
+
+
+def test_distress_words_show_the_help_card_first(page, indexed, axe_violations):
+    """Typing 被打了 live: the help card with 110/12338 and the hotline comes before anything else."""
+    page.goto("/search")
+    page.locator("#search-q").press_sequentially("被打了", delay=60)
+    card = page.get_by_role("alert").filter(has_text="您的安全最重要")
+    expect(card).to_be_visible()
+    expect(card.locator('a[href="tel:110"]')).to_be_visible()
+    expect(card.locator('a[href="tel:12338"]')).to_be_visible()
+    expect(card.get_by_role("link", name="在网上预约咨询员")).to_have_attribute("href", "/hotline/book")
+    expect(page.locator(".search-suggestion")).to_have_count(0)
+    assert axe_violations(page) == []
+
+
+def test_help_card_without_javascript(browser, live_server, indexed):
+    """With JavaScript off, /places/?q=家暴 still shows the card (plain links, nothing to run)."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **CONTEXT_OPTIONS)
+    try:
+        page = context.new_page()
+        page.goto("/places/?q=家暴")
+        expect(page.locator(".help-card")).to_be_visible()
+        expect(page.locator('.help-card a[href="tel:12356"]')).to_be_visible()
+    finally:
+        context.close()
