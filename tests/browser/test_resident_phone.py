@@ -6,11 +6,34 @@ from datetime import time
 
 import pytest
 
+from app.policies import services as policy_services
 from app.search import reset_index
 from tests.browser.conftest import CONTEXT_OPTIONS
 from tests.hotline.factories import create_slot
 from tests.places.samples import add_place
 
+# Links, buttons and controls outside running text, with their heights; text below 18 px (for 长辈模式).
+SWEEP_JS = r"""(minH) => {
+  const running = el => el.tagName === 'A' && getComputedStyle(el).display === 'inline' && (() => {
+    const block = el.parentElement.closest('p,li,dd,td,dt,figcaption,label');
+    return !!block && block.innerText.replace(/\s/g, '').length > el.innerText.replace(/\s/g, '').length + 1;
+  })();
+  const targets = [];
+  document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary').forEach(el => {
+    if (!el.offsetParent || el.closest('.hp-field, .visually-hidden') || el.classList.contains('skip-link')) return;
+    if (running(el)) return;
+    let h = el.getBoundingClientRect().height;
+    if (el.type === 'checkbox' || el.type === 'radio') {
+      const label = el.closest('label') || document.querySelector(`label[for="${el.id}"]`);
+      if (label) h = Math.max(h, label.getBoundingClientRect().height);
+    }
+    targets.push({text: (el.innerText || el.name || el.id || '').trim().slice(0, 16), h: Math.round(h)});
+  });
+  const small = Array.from(document.querySelectorAll('header *, main *')).filter(el => el.offsetParent
+      && Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())
+      && parseFloat(getComputedStyle(el).fontSize) < 18).map(el => el.className || el.tagName);
+  return {targets, small};
+}"""
 FOCUSED_H1 = "() => document.activeElement && document.activeElement.tagName === 'H1'"
 
 
@@ -22,6 +45,26 @@ def town_places(app):
         town = "明水街道" if n % 2 else "文祖街道"
         add_place(f"烈士纪念地{n:02d}", code=f"ZQ-07{n:02d}", town=town, category="纪念设施")
     return "ZQ-0701"
+
+
+@pytest.fixture
+def policy_pages(app, make_user):
+    """One published policy and one FAQ entry, through the real services."""
+    editor = make_user(roles=("editor",), username="sweep-editor", password="sweep-editor-password-1")
+    data = {
+        "kind": "policy",
+        "title": "关于治理高额彩礼的指导意见",
+        "topic": "彩礼治理",
+        "summary": "摘要",
+        "plain_language": "提倡不要彩礼。",
+        "body": "## 参考标准\n\n正文。",
+        "issuer": "章丘区民政局",
+        "validity": "现行有效",
+        "doc_number": "章民发〔2024〕6号",
+    }
+    article = policy_services.save_article(None, data, "publish", editor)
+    policy_services.save_faq(None, "彩礼有标准吗？", "有参考标准。", "彩礼治理")
+    return article
 
 
 @pytest.fixture
@@ -152,3 +195,34 @@ def test_no_js_back_after_a_step_4_error(browser, live_server, fast_booking, tow
         assert pg.get_by_label("怎么称呼您").input_value() == "李先生"
     finally:
         context.close()
+
+
+def test_tap_targets_and_text_sizes_on_public_pages(page, elder_page, town_places, policy_pages):
+    """Every link, button and control outside running text is >= 44 px tall (>= 48 px in 长辈模式), and no
+    text in 长辈模式 is below 18 px, on each public page."""
+    urls = [
+        "/",
+        "/policies/",
+        f"/policies/{policy_pages.slug}",
+        "/policies/faq",
+        "/hotline/",
+        "/hotline/book",
+        "/hotline/manage",
+        "/places/",
+        f"/places/{town_places}",
+        "/places/themes/",
+        "/search?q=烈士",
+    ]
+    problems, figures = [], []
+    for mode, pg, minimum in (("normal", page, 44), ("elder", elder_page, 48)):
+        for url in urls:
+            pg.goto(url)
+            pg.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            found = pg.evaluate(SWEEP_JS)
+            heights = [t["h"] for t in found["targets"]]
+            figures.append(f"{mode} {url}: {len(heights)} targets, min {min(heights)} px")
+            problems += [f"{mode} {url}: {t}" for t in found["targets"] if t["h"] < minimum]
+            if mode == "elder":
+                problems += [f"elder {url}: text < 18 px in {cls}" for cls in found["small"]]
+    print("\n".join(figures))
+    assert problems == []
