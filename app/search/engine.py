@@ -259,12 +259,17 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None
     return {"documents": len(docs), "seconds": seconds, "generation": path.name, "replayed": len(replayed)}
 
 
+_OUTBOX_WARNED: list[bool] = []
+
+
 def outbox_position() -> int | None:
     """The newest outbox entry, or None when there is none or the table is unavailable."""
     try:
         return last_seq() or 0
     except SQLAlchemyError as exc:
-        log.warning("search: outbox unavailable: %s", exc)
+        if not _OUTBOX_WARNED:  # e.g. a database migrated before 0007 was filled: say it once
+            _OUTBOX_WARNED.append(True)
+            log.warning("search: outbox unavailable (run flask db upgrade?): %s", exc)
         return None
 
 
