@@ -98,4 +98,16 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) { syncElderSwitch(); }
   });
+  // 「朗读全文」: pages with text to read name the script on that text ([data-read-aloud-src]); it is loaded
+  // once, on a plain load or after a boosted navigation (boosted swaps do not run <head> scripts).
+  function loadReadAloud() {
+    var root = document.querySelector("[data-read-aloud-src]");
+    if (!root || document.querySelector("script[data-read-aloud-loader]")) { return; }
+    var script = document.createElement("script");
+    script.src = root.getAttribute("data-read-aloud-src");
+    script.setAttribute("data-read-aloud-loader", "");
+    document.head.appendChild(script);
+  }
+  document.addEventListener("DOMContentLoaded", loadReadAloud);
+  document.addEventListener("htmx:afterSettle", loadReadAloud);
 })();

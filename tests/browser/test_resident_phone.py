@@ -226,3 +226,76 @@ def test_tap_targets_and_text_sizes_on_public_pages(page, elder_page, town_place
                 problems += [f"elder {url}: text < 18 px in {cls}" for cls in found["small"]]
     print("\n".join(figures))
     assert problems == []
+
+
+# speechSynthesis stand-in: records what would be spoken; window.__endUtterance() finishes the current one.
+SPEECH_STUB = """(() => {
+  const lang = window.__voiceLang || 'zh-CN';
+  window.__spoken = []; window.__calls = [];
+  let current = null;
+  const synth = {
+    getVoices: () => [{lang: lang, name: 'stub ' + lang}],
+    speak(u) { window.__spoken.push(u.text); window.__calls.push('speak'); current = u; },
+    pause() { window.__calls.push('pause'); }, resume() { window.__calls.push('resume'); },
+    cancel() { window.__calls.push('cancel'); current = null; },
+    addEventListener() {},
+  };
+  window.__endUtterance = () => { const u = current; current = null; if (u && u.onend) u.onend(); };
+  Object.defineProperty(window, 'speechSynthesis', {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})()"""
+
+
+def test_read_aloud_speaks_sentences_with_pause_and_stop(
+    browser, live_server, elder_page, town_places, axe_violations
+):
+    """「朗读全文」 reads the title and text sentence by sentence in zh-CN, highlights the sentence, pauses,
+    resumes and stops; it is absent without a Chinese voice and without JS, and larger in 长辈模式."""
+    place = f"/places/{town_places}"
+    add_place("三德范村", code="ZQ-0790", story="抗战时期全村参军参战。被誉为抗日模范村！")
+    context = browser.new_context(base_url=live_server.url, **CONTEXT_OPTIONS)
+    try:
+        pg = context.new_page()
+        pg.add_init_script(SPEECH_STUB)
+        pg.goto("/places/")
+        pg.locator(".place-link", has_text="三德范村").click()  # boosted: the script is loaded after the swap
+        pg.wait_for_url("**/places/ZQ-0790")
+        pg.get_by_role("button", name="朗读全文").click()
+        assert pg.evaluate("window.__spoken") == ["三德范村"]
+        assert pg.evaluate("CSS.highlights.get('read-aloud') !== undefined")
+        for _ in range(20):  # 地名来历, 历史沿革, then the 红色故事 heading and its first sentence
+            if pg.evaluate("window.__spoken")[-1] == "抗战时期全村参军参战。":
+                break
+            pg.evaluate("window.__endUtterance()")
+        spoken = pg.evaluate("window.__spoken")
+        assert spoken[-2:] == ["红色故事", "抗战时期全村参军参战。"] and "地名来历" in spoken
+        assert pg.evaluate("CSS.highlights.get('read-aloud').values().next().value.toString()") == spoken[-1]
+        pg.get_by_role("button", name="暂停").click()
+        assert pg.evaluate("window.__calls").count("pause") == 1
+        pg.get_by_role("button", name="继续朗读").click()
+        assert "resume" in pg.evaluate("window.__calls")
+        pg.evaluate("window.__endUtterance()")
+        assert pg.evaluate("window.__spoken")[-1] == "被誉为抗日模范村！"
+        pg.get_by_role("button", name="停止").click()
+        assert pg.evaluate("CSS.highlights.has('read-aloud')") is False
+        assert pg.get_by_role("button", name="朗读全文").is_visible()
+        # no Chinese voice: no button
+        other = context.new_page()
+        other.add_init_script("window.__voiceLang = 'en-US'")
+        other.add_init_script(SPEECH_STUB)
+        other.goto(place)
+        other.wait_for_load_state("networkidle")
+        assert other.locator(".read-aloud-bar").count() == 0
+    finally:
+        context.close()
+    nojs = browser.new_context(base_url=live_server.url, java_script_enabled=False, **CONTEXT_OPTIONS)
+    try:
+        pg = nojs.new_page()
+        pg.goto(place)
+        assert pg.locator(".read-aloud-bar, button:has-text('朗读全文')").count() == 0
+    finally:
+        nojs.close()
+    elder_page.add_init_script(SPEECH_STUB)
+    elder_page.goto(place)
+    assert elder_page.get_by_role("button", name="朗读全文").bounding_box()["height"] >= 60
+    assert axe_violations(elder_page) == []
