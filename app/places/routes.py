@@ -158,6 +158,25 @@ def show_theme(slug: str):
     return render("places/theme_detail.html", theme=theme, places=places, total=total, page=page, pages=pages)
 
 
+@bp.get("/places/<code>/photos/<int:photo_id>")
+def show_photo(code: str, photo_id: int):
+    """One photo of a published place on its own page: large image, caption, source and a way back."""
+    place = queries.published_place(code)
+    photos = list(place.photos) if place else []
+    index = next((i for i, photo in enumerate(photos) if photo.id == photo_id), None)
+    if index is None:
+        abort(404)
+    return render(
+        "places/photo_page.html",
+        place=place,
+        photo=photos[index],
+        number=index + 1,
+        total=len(photos),
+        prev_photo=photos[index - 1] if index else None,
+        next_photo=photos[index + 1] if index + 1 < len(photos) else None,
+    )
+
+
 @bp.get("/places/photos/<name>")
 def photo_file(name: str):
     """Serve a stored photo or thumbnail of a published place (random names; nothing else)."""

@@ -51,3 +51,45 @@
   document.addEventListener("DOMContentLoaded", setup);
   document.addEventListener("htmx:load", setup);
 })();
+
+// Photos: a tap opens the large photo over the page, with its caption and a close button; without
+// JavaScript the link opens the photo's own page (caption, source, back link).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-lightbox]");
+    if (!link || typeof HTMLDialogElement !== "function" || event.ctrlKey || event.metaKey) { return; }
+    event.preventDefault();
+    var figure = link.closest("figure");
+    var caption = figure && figure.querySelector("figcaption");
+    var dialog = document.createElement("dialog");
+    dialog.className = "lightbox";
+    dialog.setAttribute("aria-label", caption ? caption.textContent.trim() : "照片");
+    var img = document.createElement("img");
+    img.src = link.getAttribute("data-lightbox");
+    img.alt = (link.querySelector("img") || {}).alt || "";
+    dialog.appendChild(img);
+    if (caption) {
+      var text = document.createElement("p");
+      text.textContent = caption.textContent.trim();
+      dialog.appendChild(text);
+    }
+    var row = document.createElement("p");
+    row.className = "button-row";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn";
+    close.textContent = "关闭";
+    close.addEventListener("click", function () { dialog.close(); });
+    var page = document.createElement("a");
+    page.href = link.href;
+    page.textContent = "照片页面";
+    row.appendChild(close);
+    row.appendChild(page);
+    dialog.appendChild(row);
+    dialog.addEventListener("close", function () { dialog.remove(); link.focus(); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    close.focus();
+  });
+})();

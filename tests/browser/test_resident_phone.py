@@ -1,11 +1,14 @@
 """Issue 11 at 390×844: pages open at their top with the <h1> focused, back restores list forms, the elder
 home shows the hotline first, the mode switch keeps typed input, no-JS back after a step-4 error works."""
 
+import io
 import re
 from datetime import time
 
 import pytest
+from PIL import Image
 
+from app.places.photos import store_photo
 from app.policies import services as policy_services
 from app.search import reset_index
 from tests.browser.conftest import CONTEXT_OPTIONS
@@ -299,3 +302,19 @@ def test_read_aloud_speaks_sentences_with_pause_and_stop(
     elder_page.goto(place)
     assert elder_page.get_by_role("button", name="朗读全文").bounding_box()["height"] >= 60
     assert axe_violations(elder_page) == []
+
+
+def test_photo_opens_in_a_lightbox_and_closes(page, app, axe_violations):
+    """With JS a photo tap opens it large with its caption over the page; 关闭 returns to the place."""
+    place = add_place("照片灯箱测试地", code="ZQ-0795")
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (160, 30, 30)).save(out, "PNG")
+    store_photo(place, out.getvalue(), "门.png", caption="旧址正门", credit="示例图片")
+    page.goto("/places/ZQ-0795")
+    page.locator(".photo-grid a").first.click()
+    dialog = page.locator("dialog.lightbox")
+    assert dialog.is_visible() and "旧址正门" in dialog.inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="关闭").click()
+    dialog.wait_for(state="detached")
+    assert page.url.endswith("/places/ZQ-0795")
