@@ -110,4 +110,29 @@
   }
   document.addEventListener("DOMContentLoaded", loadReadAloud);
   document.addEventListener("htmx:afterSettle", loadReadAloud);
+  // A boosted navigation swaps only <body>: bring the new page's stylesheets and scripts from its <head>
+  // (issue 11: /search arrived without search.css, so 「正在搜索…」 stayed on screen). Each is added once.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    if (!detail.boosted || detail.target !== document.body || !detail.xhr) { return; }
+    var match = /<head[^>]*>([\s\S]*?)<\/head>/i.exec(detail.serverResponse || detail.xhr.responseText || "");
+    if (!match) { return; }
+    var head = new DOMParser().parseFromString("<html><head>" + match[1] + "</head></html>", "text/html").head;
+    head.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
+      var isLink = el.tagName === "LINK";
+      var url = el.getAttribute(isLink ? "href" : "src");
+      var known = isLink ? 'link[rel=stylesheet][href="' + CSS.escape(url) + '"]' : 'script[src="' + CSS.escape(url) + '"]';
+      if (document.head.querySelector(known)) { return; }
+      var copy = document.createElement(isLink ? "link" : "script");
+      if (isLink) {
+        copy.rel = "stylesheet";
+        copy.href = url;
+        if (el.media) { copy.media = el.media; }
+      } else {
+        copy.src = url;
+        copy.async = false;
+      }
+      document.head.appendChild(copy);
+    });
+  });
 })();

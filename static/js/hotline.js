@@ -16,7 +16,8 @@
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("[data-maxlength]")) { updateCounts(); }
   });
-  document.addEventListener("DOMContentLoaded", function () { updateCounts(); });
+  // Loaded late by a boosted navigation (app.js): the document is ready already, so count now.
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { updateCounts(); }); } else { updateCounts(); }
   document.addEventListener("htmx:afterSettle", function (event) { updateCounts(event.target); });
   // One tap sends the booking: stop a second tap from sending it again while the first is on its way.
   document.addEventListener("submit", function (event) {

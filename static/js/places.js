@@ -48,7 +48,8 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", setup);
+  // Loaded late by a boosted navigation (app.js): the document is ready already, so set up now.
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", setup); } else { setup(); }
   document.addEventListener("htmx:load", setup);
 })();
 

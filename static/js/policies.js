@@ -30,7 +30,7 @@
     var item = match && document.getElementById(window.location.hash.slice(1));
     if (item && item.tagName === "DETAILS") { item.open = true; }
   }
-  document.addEventListener("DOMContentLoaded", openTargetFaq);
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", openTargetFaq); } else { openTargetFaq(); }
   window.addEventListener("hashchange", openTargetFaq);
   document.addEventListener("htmx:afterSettle", openTargetFaq);
   // After "加载更多" (the next items replace the control's <li>, and settle one by one), move focus to

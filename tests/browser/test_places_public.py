@@ -87,10 +87,13 @@ def test_resident_searches_filters_and_opens_a_place(page, places, axe_violation
     assert "村口老槐树" in page.locator(".photo-grid").inner_text()
     assert axe_violations(page) == []
 
-    # The thumbnail links to the large photo (checked over HTTP: Chromium's own image viewer uses
-    # inline styles that our CSP header, rightly, also blocks on image responses).
+    # The thumbnail links to the photo's page (issue 11), which links the large photo (checked over HTTP:
+    # Chromium's own image viewer uses inline styles that our CSP header, rightly, also blocks on images).
     href = page.locator(".photo-grid a").first.get_attribute("href")
-    full = page.request.get(href)
+    photo_page = page.request.get(href)
+    assert photo_page.status == 200 and "村口老槐树" in photo_page.text()
+    jpeg = re.search(r'href="(/places/photos/[0-9a-f]+\.jpg)"', photo_page.text()).group(1)
+    full = page.request.get(jpeg)
     assert full.status == 200 and full.headers["content-type"] == "image/jpeg"
 
 

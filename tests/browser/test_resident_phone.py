@@ -87,6 +87,16 @@ def _boosted_nav_lands_on_top(page, link):
 def test_boosted_navigation_opens_at_top_with_h1_focused(page, town_places, fast_booking):
     """A boosted link or booking step opens at the top with focus on <h1>; a live search keeps its place."""
     create_slot(at=time(9))
+    # a header search is a boosted swap: the new page's stylesheet arrives and 「正在搜索…」 is not left showing
+    page.goto("/")
+    page.locator("#site-q").fill("烈士")
+    page.locator("#site-q").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    page.wait_for_function(
+        "() => getComputedStyle(document.getElementById('search-busy')).display === 'none'"
+    )
+    page.get_by_role("link", name="红色地名").first.click()
+    page.wait_for_function("() => document.querySelector('link[rel=stylesheet][href*=\"places\"]')")
     page.goto("/places/?town=明水街道")
     page.evaluate("window.__sameDocument = true")
     _boosted_nav_lands_on_top(page, page.locator(".place-link").last)
