@@ -84,6 +84,7 @@ def _boosted_nav_lands_on_top(page, link):
     assert page.evaluate("window.scrollY") == 0
 
 
+@pytest.mark.slow
 def test_boosted_navigation_opens_at_top_with_h1_focused(page, town_places, fast_booking):
     """A boosted link or booking step opens at the top with focus on <h1>; a live search keeps its place."""
     create_slot(at=time(9))
@@ -210,6 +211,7 @@ def test_no_js_back_after_a_step_4_error(browser, live_server, fast_booking, tow
         context.close()
 
 
+@pytest.mark.slow
 def test_tap_targets_and_text_sizes_on_public_pages(page, elder_page, town_places, policy_pages):
     """Every link, button and control outside running text is >= 44 px tall (>= 48 px in 长辈模式), and no
     text in 长辈模式 is below 18 px, on each public page."""
@@ -328,3 +330,5 @@ def test_photo_opens_in_a_lightbox_and_closes(page, app, axe_violations):
     page.get_by_role("button", name="关闭").click()
     dialog.wait_for(state="detached")
     assert page.url.endswith("/places/ZQ-0795")
+    page.goto(page.locator(".photo-grid a").first.get_attribute("href"))  # the no-JS target: the photo page
+    assert page.locator("h1").inner_text() == "旧址正门" and axe_violations(page) == []
