@@ -65,8 +65,8 @@
   }
   document.addEventListener("htmx:historyRestore", restoreFromUrl);
   window.addEventListener("pageshow", function (event) { if (event.persisted) { restoreFromUrl(); } });
-  // 长辈模式 switch with JS: flip the class on <html> in place, so the page, its scroll position and
-  // anything typed stay as they are; the same POST sets the cookie. Without JS the form posts and reloads.
+  // 长辈模式 switch with JS on a page with a form being filled: flip the class on <html> in place, so the
+  // page, its scroll position and anything typed stay as they are; the same POST sets the cookie.
   function syncElderSwitch() {
     var on = document.documentElement.classList.contains("elder");
     document.querySelectorAll("form.elder-toggle").forEach(function (form) {
@@ -82,6 +82,9 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form.elder-toggle") || !window.fetch) { return; }
+    // Only where something may be typed (a POST form on the page); elsewhere the plain post reloads the same
+    // page, which also brings content that differs by mode (the home page's hotline box).
+    if (!document.querySelector("main form[method=post]")) { return; }
     event.preventDefault();
     var turnOn = (form.querySelector("input[name=mode]") || {}).value === "on";
     window.fetch(form.action, {

@@ -150,6 +150,12 @@ def test_elder_home_shows_the_hotline_first(elder_page, axe_violations):
         assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box
         assert box["height"] >= 48
     assert axe_violations(elder_page) == []
+    # switched on from the home page itself, the hotline box appears too
+    elder_page.get_by_role("button", name="标准模式").click()
+    elder_page.wait_for_selector("html:not(.elder)", state="attached")
+    assert elder_page.locator(".hotline-first").count() == 0
+    elder_page.get_by_role("button", name="长辈模式").click()
+    elder_page.wait_for_selector(".hotline-first a[href^='tel:']")
 
 
 def test_mode_switch_keeps_typed_input(page, fast_booking, axe_violations):
