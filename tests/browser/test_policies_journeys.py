@@ -149,6 +149,8 @@ def test_editor_drafts_previews_publishes_edits_and_restores(page, policy_set, b
     expect(page.locator(".article-state")).to_contain_text("已发布", timeout=SLOW)
 
     page.fill("#body", "## 婚宴\n\n不超过 **10 桌**。")
+    # As an editor would, save once the live preview shows the edit (no preview request still in flight).
+    expect(page.locator("#article-preview strong")).to_have_text("10 桌", timeout=SLOW)
     page.get_by_role("button", name="保存修改").click()
     expect(page.locator(".flashes")).to_contain_text("已保存", timeout=SLOW)
 
