@@ -31,7 +31,7 @@ class SlotFull(HotlineError):
 
 
 class AlreadyBooked(HotlineError):
-    default = "这个手机号已经有一个还没进行的预约。如需换时间，请用“查询和修改预约”改期，或先取消原预约。"
+    default = "这个手机号已经有一个还没进行的预约。如需换时间，请在热线页面点“查询、改时间或取消预约”改期，或先取消原预约。"
 
 
 class ReplayedForm(HotlineError):

@@ -277,6 +277,8 @@ class AccessLog(db.Model):
         "view_fragment": "查看个案记录",
         "search_phone": "按手机号查找个案",
         "export": "导出统计",
+        "list_today": "查看今日列表",
+        "list_cases": "查看个案列表",
     }
 
     @property

@@ -37,3 +37,9 @@ def test_case_list_logs_the_page_shown(client, login_as, make_booking_case):
     _, case = make_booking_case(_today_noon())
     client.get("/console/hotline/cases/", headers={"HX-Request": "true"})
     assert case.id in {row.case_id for row in _rows("list_cases")}
+
+
+def test_list_views_have_chinese_labels_in_the_access_log():
+    """The access-log page names list views in Chinese, not by their internal codes."""
+    assert AccessLog(action="list_today").label == "查看今日列表"
+    assert AccessLog(action="list_cases").label == "查看个案列表"
