@@ -1,8 +1,6 @@
 """Photo processing: only real rasters, EXIF/GPS stripped, bombs and oversize refused, files managed."""
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -10,38 +8,7 @@ from PIL import Image
 
 from app.places import photos
 from app.places.errors import PhotoError
-
-
-def jpeg_with_gps(width=1600, height=1200) -> bytes:
-    """A JPEG carrying camera EXIF and GPS coordinates."""
-    image = Image.new("RGB", (width, height), (180, 40, 30))
-    exif = Image.Exif()
-    exif[0x010F] = "Canon"  # Make
-    exif[0x0110] = "EOS"  # Model
-    gps = exif.get_ifd(0x8825)
-    gps[1], gps[2] = "N", (36.0, 43.0, 25.0)
-    gps[3], gps[4] = "E", (117.0, 32.0, 10.0)
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def png_bomb(width=30000, height=30000) -> bytes:
-    """A real, valid 30000×30000 1-bit PNG of ~110 KB that would need ~900 MB decoded."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    compressor = zlib.compressobj(9)
-    row = b"\x00" * (1 + (width + 7) // 8)
-    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+from tests.places.samples import jpeg_with_gps, png_bomb
 
 
 def test_reencoded_file_has_no_exif(app):
