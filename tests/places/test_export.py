@@ -11,28 +11,9 @@ from app.extensions import db
 from app.places import exporter, services
 from app.places.importing import apply
 from app.places.models import PlaceName
+from app.places.rules import COLUMNS, OPTIONAL_COLUMNS
 
-FIELDS = (
-    "code",
-    "name",
-    "pinyin",
-    "category",
-    "town",
-    "village",
-    "address",
-    "longitude",
-    "latitude",
-    "era",
-    "origin",
-    "history",
-    "story",
-    "persons",
-    "events",
-    "protection_level",
-    "aliases",
-    "sources",
-    "themes",
-)
+FIELDS = (*COLUMNS, *OPTIONAL_COLUMNS)
 
 
 def _snapshot(place):
