@@ -10,20 +10,6 @@ from app.hotline.blueprint import bp
 from app.hotline.cli import hotline_cli
 from app.web.registry import SitemapEntry, get_registry
 
-URGENT_KEYWORDS = [
-    "家暴",
-    "打我",
-    "打人",
-    "动手",
-    "威胁",
-    "自杀",
-    "轻生",
-    "不想活",
-    "杀",
-    "离家出走",
-    "跳楼",
-    "喝药",
-]
 DEFAULTS = {
     "HOTLINE_BOOKING_DAYS": 14,
     "HOTLINE_MIN_NOTICE_HOURS": 12,
@@ -31,7 +17,6 @@ DEFAULTS = {
     "HOTLINE_MANAGE_RATE_LIMIT": "10 per 10 minutes",
     "HOTLINE_MIN_FORM_SECONDS": 2,
     "HOTLINE_OPENING_HOURS": [("08:30", "12:00"), ("13:30", "17:30")],
-    "HOTLINE_URGENT_KEYWORDS": URGENT_KEYWORDS,
     "HOTLINE_VISIT_ADDRESS": "章丘区民政局服务大厅（明水街道，示例地址）",
     "HOTLINE_QUICK_EXIT_URL": "https://www.baidu.com/s?wd=天气",
     "HOTLINE_RETENTION_DAYS": 180,
