@@ -16,6 +16,13 @@ DETAILS = {
 }
 
 
+def pick_slot(client, slot: Slot, topic: str = "other") -> None:
+    """Steps 1–3 (topic, mode, time) with the test client, without checking the answers."""
+    client.post("/hotline/book", data={"topic": topic})
+    client.post("/hotline/book/mode", data={"mode": slot.mode})
+    client.post("/hotline/book/time", data={"slot_id": slot.id})
+
+
 def walk_to_check(client, slot: Slot, details: dict | None = None):
     """Go through steps 1–5 with the test client; returns the GET of the check page."""
     client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 0

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.hotline.booking.models import Booking, Slot
-from tests.hotline.booking.flow import DETAILS, form_token, walk_to_check
+from tests.hotline.booking.flow import DETAILS, form_token, pick_slot, walk_to_check
 from tests.processes import read_bytes_elsewhere
 
 
@@ -103,9 +103,7 @@ def test_details_errors_keep_what_was_typed(client, create_slot):
     """A landline and a 10,000-character description give 422 with messages; typed values stay."""
     slot = create_slot()
     client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 0
-    client.post("/hotline/book", data={"topic": "other"})
-    client.post("/hotline/book/mode", data={"mode": "phone"})
-    client.post("/hotline/book/time", data={"slot_id": slot.id})
+    pick_slot(client, slot)
     client.get("/hotline/book/details")
     data = dict(DETAILS, phone="0531-83212345", description="长" * 10_000, nickname="李先生")
     response = client.post("/hotline/book/details", data=data)
@@ -119,9 +117,7 @@ def test_missing_consent_is_refused(client, create_slot):
     """The consent box starts unticked; sending it unticked gives 422."""
     slot = create_slot()
     client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 0
-    client.post("/hotline/book", data={"topic": "other"})
-    client.post("/hotline/book/mode", data={"mode": "phone"})
-    client.post("/hotline/book/time", data={"slot_id": slot.id})
+    pick_slot(client, slot)
     client.get("/hotline/book/details")
     assert client.post("/hotline/book/details", data=DETAILS).status_code == 303
     page = client.get("/hotline/book/consent")
@@ -135,9 +131,7 @@ def test_missing_consent_is_refused(client, create_slot):
 def test_bots_honeypot_and_too_fast(client, create_slot):
     """Filling the hidden field, or posting the details within 2 seconds, is refused (422)."""
     slot = create_slot()
-    client.post("/hotline/book", data={"topic": "other"})
-    client.post("/hotline/book/mode", data={"mode": "phone"})
-    client.post("/hotline/book/time", data={"slot_id": slot.id})
+    pick_slot(client, slot)
     client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 2
     client.get("/hotline/book/details")
     too_fast = client.post("/hotline/book/details", data=DETAILS)
@@ -184,9 +178,7 @@ def test_second_booking_for_same_phone_is_refused_at_step_4(client, book, create
     second = create_slot(at=time(10))
     book(first)
     client.application.config["HOTLINE_MIN_FORM_SECONDS"] = 0
-    client.post("/hotline/book", data={"topic": "other"})
-    client.post("/hotline/book/mode", data={"mode": second.mode})
-    client.post("/hotline/book/time", data={"slot_id": second.id})
+    pick_slot(client, second)
     response = client.post("/hotline/book/details", data=DETAILS)
     html = _html(response)
     assert response.status_code == 422 and "已经有一个" in html and 'href="/hotline/manage"' in html
