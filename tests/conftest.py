@@ -119,6 +119,29 @@ def database_url(_workdir):
         admin.dispose()
 
 
+@pytest.fixture
+def scratch_database_url(app_config, tmp_path):
+    """An empty database of the same engine as the test database, dropped afterwards.
+
+    On PostgreSQL it is ``<test db>_scratch`` (per xdist worker; .ci/run drops any a killed run left behind).
+    """
+    url = make_url(app_config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"{url.database}_scratch"
+    admin = _postgres_admin(url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def _reset_postgres_schema(app) -> None:
     with app.app_context(), db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
