@@ -160,24 +160,9 @@ def _bulk_create(rows, matcher, author, publish: bool, note: str) -> None:
             for i, (c, u, n) in enumerate(sources)
         ]
         theme_rows += [{"place_id": place_id, "theme_id": t.id} for t in themes]
+        # The probe is transient (no relations attached), so its own snapshot's lists are filled in here.
         snapshot = {
-            "code": probe.code,
-            "name": probe.name,
-            "pinyin": probe.pinyin,
-            "pinyin_plain": probe.pinyin_plain,
-            "category": probe.category.name,
-            "town": probe.town.name if probe.town else None,
-            "village": probe.village or "",
-            "address": probe.address or "",
-            "longitude": probe.longitude,
-            "latitude": probe.latitude,
-            "era": probe.era.name if probe.era else None,
-            "origin": probe.origin or "",
-            "history": probe.history or "",
-            "story": probe.story or "",
-            "persons": list(probe.persons or []),
-            "events": list(probe.events or []),
-            "protection_level": probe.protection_level.name if probe.protection_level else None,
+            **probe.snapshot(),
             "aliases": [{"name": n, "kind": k} for n, k in aliases],
             "sources": [{"citation": c, "url": u, "note": n} for c, u, n in sources],
             "themes": [t.name for t in themes],
