@@ -17,9 +17,7 @@ from sqlalchemy import select, type_coerce
 
 from app.extensions import db
 from app.web.crypto import (  # noqa: F401  (re-exported: the hotline's historical home of these)
-    KEY_FILE,
     EncryptedText,
-    _fernet,
     _key_file,
     _keys,
     _load_or_create_key,
