@@ -139,6 +139,13 @@ def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> byte
 # --- photo files ------------------------------------------------------------------------------------
 
 
+def plain_png(width=640, height=480) -> bytes:
+    """A plain RGB PNG, as a photo upload."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (160, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
 def jpeg_with_gps(width=1600, height=1200) -> bytes:
     """A JPEG carrying camera EXIF and GPS coordinates."""
     image = Image.new("RGB", (width, height), (180, 40, 30))

@@ -1,23 +1,14 @@
 """Issue 11: a photo opens its own page (caption, source, back link), not the bare JPEG."""
 
-import io
-
-from PIL import Image
-
 from app.places.photos import store_photo
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), (160, 30, 30)).save(out, "PNG")
-    return out.getvalue()
+from tests.places.samples import plain_png
 
 
 def test_photo_page_has_caption_source_and_way_back(client, add_place):
     """The place page links each photo to /places/<code>/photos/<id>; that page names it and leads back."""
     place = add_place("照片页面测试地")
-    first = store_photo(place, _png(), "一.png", caption="旧址正门", credit="示例图片")
-    second = store_photo(place, _png(), "二.png")
+    first = store_photo(place, plain_png(), "一.png", caption="旧址正门", credit="示例图片")
+    second = store_photo(place, plain_png(), "二.png")
     detail = client.get(f"/places/{place.code}").get_data(as_text=True)
     assert f'href="/places/{place.code}/photos/{first.id}"' in detail
     page = client.get(f"/places/{place.code}/photos/{first.id}")
@@ -27,5 +18,5 @@ def test_photo_page_has_caption_source_and_way_back(client, add_place):
     assert f"/places/{place.code}/photos/{second.id}" in html  # 下一张
     assert client.get(f"/places/{place.code}/photos/{second.id + 999}").status_code == 404
     draft = add_place("草稿照片页", status="draft")
-    hidden = store_photo(draft, _png(), "三.png")
+    hidden = store_photo(draft, plain_png(), "三.png")
     assert client.get(f"/places/{draft.code}/photos/{hidden.id}").status_code == 404

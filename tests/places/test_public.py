@@ -1,11 +1,9 @@
 """Public places pages: search/browse (fragment and full page), place page, themes, photos, GeoJSON, sitemap."""
 
-import io
-
 import pytest
-from PIL import Image
 
 from app.search import reset_index
+from tests.places.samples import plain_png
 
 HX = {"HX-Request": "true"}
 
@@ -224,18 +222,12 @@ def test_sitemap_lists_published_places_and_themes(client, add_place):
     assert f"/places/{place.code}" in xml and "/places/themes/yinglie-jinian" in xml
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), (160, 30, 30)).save(out, "PNG")
-    return out.getvalue()
-
-
 def test_photos_are_shown_and_served_only_for_published_places(client, add_place):
     """Photos appear with srcset, caption and credit; files are served for published places only."""
     from app.places.photos import store_photo
 
     place = add_place("照片测试地")
-    photo = store_photo(place, _png(), "老照片.png", caption="旧址正门", credit="示例图片")
+    photo = store_photo(place, plain_png(), "老照片.png", caption="旧址正门", credit="示例图片")
     html = client.get(f"/places/{place.code}").get_data(as_text=True)
     assert "旧址正门" in html and "示例图片" in html and "320w" in html and "960w" in html
     for name in (photo.filename, photo.thumb_filename):
@@ -246,7 +238,7 @@ def test_photos_are_shown_and_served_only_for_published_places(client, add_place
     assert client.get("/places/photos/..%2Fsecret.jpg").status_code == 404
     assert client.get("/places/photos/0123456789abcdef.jpg").status_code == 404
     hidden = add_place("草稿照片地", status="draft")
-    draft_photo = store_photo(hidden, _png(), "草稿.png")
+    draft_photo = store_photo(hidden, plain_png(), "草稿.png")
     assert client.get(f"/places/photos/{draft_photo.filename}").status_code == 404
 
 
