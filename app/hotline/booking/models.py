@@ -73,6 +73,18 @@ def format_reference(reference: str) -> str:
     return f"{reference[:4]}-{reference[4:]}" if len(reference) == 8 else reference
 
 
+class TopicModeLabels:
+    """``topic_label`` and ``mode_label`` for a model with ``topic`` and ``mode`` codes (bookings, cases)."""
+
+    @property
+    def topic_label(self) -> str:
+        return TOPICS.get(self.topic, self.topic)
+
+    @property
+    def mode_label(self) -> str:
+        return MODES.get(self.mode, self.mode)
+
+
 class AvailabilityRule(db.Model):
     """A weekly opening: on ``weekday`` from ``start_time`` to ``end_time``, slots of ``slot_minutes``."""
 
@@ -160,7 +172,7 @@ class Slot(db.Model):
         return MODES.get(self.mode, self.mode)
 
 
-class Booking(db.Model):
+class Booking(TopicModeLabels, db.Model):
     """A resident's booking. Personal fields are encrypted at rest; the phone is found by keyed hash."""
 
     __tablename__ = "hotline_bookings"
@@ -200,14 +212,6 @@ class Booking(db.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
-
-    @property
-    def topic_label(self) -> str:
-        return TOPICS.get(self.topic, self.topic)
-
-    @property
-    def mode_label(self) -> str:
-        return MODES.get(self.mode, self.mode)
 
     @property
     def status_label(self) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
-from app.hotline.booking.models import MODES, TOPICS, UTCDateTime
+from app.hotline.booking.models import TopicModeLabels, UTCDateTime
 from app.hotline.privacy import EncryptedText, mask_phone
 from app.web.errors import DomainError
 from app.web.time import utcnow
@@ -63,7 +63,7 @@ class CaseCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Case(db.Model):
+class Case(TopicModeLabels, db.Model):
     __tablename__ = "hotline_cases"
     __table_args__ = (
         UniqueConstraint("year", "sequence"),
@@ -131,14 +131,6 @@ class Case(db.Model):
         return mask_phone(self.resident_phone) or "—"
 
     # --- state ------------------------------------------------------------------------------------
-    @property
-    def topic_label(self) -> str:
-        return TOPICS.get(self.topic, self.topic)
-
-    @property
-    def mode_label(self) -> str:
-        return MODES.get(self.mode, self.mode)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
