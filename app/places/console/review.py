@@ -94,13 +94,14 @@ def place_history(code: str):
 def revision_diff(code: str, revision_id: int):
     """What changed in one version compared with the one before it (or with ?against=ID)."""
     place = place_or_404(code)
-    revision = revisions.get_revision(place, revision_id)
+    history = place.revisions  # loaded once; both revisions are picked from it
+    by_id = {r.id: r for r in history}
+    revision = by_id.get(revision_id)
     if revision is None:
         abort(404)
-    history = place.revisions
     against_id = request.args.get("against", type=int)
     if against_id:
-        older = revisions.get_revision(place, against_id)
+        older = by_id.get(against_id)
         if older is None:
             abort(404)
     else:
