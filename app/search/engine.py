@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from app.search.models import SearchOutboxEntry, last_seq
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "zq_search_pending"
+ENTRIES_KEY = "zq_search_outbox_entries"
 APP_KEY = "zq_search_app"
 
 Loader = Callable[[list[str] | None], Iterable[SearchDocument]]
@@ -106,23 +107,29 @@ def schedule(kind: str, ident) -> None:
     item = (str(kind), str(ident))
     if item not in pending:
         # The outbox row commits (or rolls back) with the change itself: other hosts replay it.
-        session.add(SearchOutboxEntry(kind=item[0], ident=item[1][:120], op="index"))
+        entry = SearchOutboxEntry(kind=item[0], ident=item[1][:120], op="index")
+        session.add(entry)
+        session.info.setdefault(ENTRIES_KEY, []).append(entry)
     pending.add(item)
     session.info[APP_KEY] = current_app._get_current_object()
 
 
 def _after_commit(session) -> None:
     items = session.info.pop(PENDING_KEY, None)
+    entries = session.info.pop(ENTRIES_KEY, ())
     app = session.info.pop(APP_KEY, None)
     if items and app is not None:
+        # The identity key holds the committed seq without a query (none may be emitted here).
+        seqs = [key[0] for key in (inspect(entry).identity for entry in entries) if key]
         try:
-            apply_updates(app, items)
+            apply_updates(app, items, own_seqs=seqs)
         except Exception:  # a search problem must never undo or fail a committed change
             log.exception("search: indexing after commit failed for %s", sorted(items))
 
 
 def _after_rollback(session) -> None:
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(ENTRIES_KEY, None)
     session.info.pop(APP_KEY, None)
 
 
@@ -184,11 +191,13 @@ def _fill_and_commit(writer, docs: Iterable[SearchDocument], delete_uids: Iterab
     writer.commit()
 
 
-def apply_updates(app: Flask, items: Iterable[tuple[str, str]]) -> None:
+def apply_updates(app: Flask, items: Iterable[tuple[str, str]], own_seqs: Iterable[int] = ()) -> None:
     """Write ``items`` now if the lock comes within the timeout, else journal them for the next holder.
 
     Runs in a fresh application context so providers get a fresh database session (the committing
-    session cannot emit SQL inside ``after_commit``).
+    session cannot emit SQL inside ``after_commit``). ``own_seqs``: the outbox entries of the commit
+    that scheduled ``items``; once written, the host's position moves past them if they directly follow
+    it, so the outbox catch-up does not index this process's own changes a second time.
     """
     st = state(app)
     items = set(items)
@@ -201,6 +210,7 @@ def apply_updates(app: Flask, items: Iterable[tuple[str, str]]) -> None:
         items |= st.store.journal_take()
         try:
             _write(st, items)
+            _advance_past(st, own_seqs)
         except IndexUnavailable as exc:
             st.store.journal_append(items)
             log.warning("search: %s; journalled %d update(s), rebuilding", exc, len(items))
@@ -211,6 +221,14 @@ def apply_updates(app: Flask, items: Iterable[tuple[str, str]]) -> None:
             needs_rebuild = True
     if needs_rebuild:
         trigger_rebuild(app)
+
+
+def _advance_past(st: SearchState, seqs: Iterable[int]) -> None:
+    """Move the applied position past ``seqs`` (just written) when they are exactly the next entries."""
+    seqs = sorted(seqs)
+    applied = st.store.applied_seq()
+    if seqs and applied is not None and seqs == list(range(applied + 1, applied + 1 + len(seqs))):
+        st.store.set_applied_seq(seqs[-1])
 
 
 def drain_journal(app: Flask) -> bool:

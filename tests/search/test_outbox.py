@@ -69,3 +69,16 @@ def test_check_reports_the_lag(app, runner, corpus):
     """`flask search check` prints this host's outbox position."""
     output = runner.invoke(args=["search", "check"]).output
     assert "落后 0 条" in output
+
+
+def test_a_hosts_own_changes_leave_no_lag(app, provider, place_doc):
+    """Changes committed through this host are indexed after commit: its position moves past them too."""
+    provider.add(place_doc("ZQ-0700", "明水红色书屋"), place_doc("ZQ-0701", "明水红色茶社"))
+    schedule("place", "ZQ-0700")
+    db.session.commit()
+    rebuild(app)  # the position is now the newest entry (the tests empty the outbox, not its sequence)
+    schedule("place", "ZQ-0700")
+    db.session.commit()
+    schedule("place", "ZQ-0701")
+    db.session.commit()
+    assert outbox.lag(app) == {"outbox_seq": last_seq(), "applied_seq": last_seq(), "lag": 0}
