@@ -107,14 +107,11 @@ def init_app(app: Flask) -> None:
     job_registry = CollectorRegistry()
     job_registry.register(JobCollector(app))
 
-    @app.before_request
-    def _search_timer():
-        g.zq_started = time.perf_counter()
-
     @app.after_request
     def _search_latency(response):
-        if request.endpoint in SEARCH_ENDPOINTS and request.args.get("q") and "zq_started" in g:
-            elapsed = time.perf_counter() - g.zq_started
+        # Timed from the request log's start (app.ops.logs, installed first): one clock per request.
+        if request.endpoint in SEARCH_ENDPOINTS and request.args.get("q") and "log_started" in g:
+            elapsed = time.perf_counter() - g.log_started
             app.extensions["zq_metrics"]["search"].labels(endpoint=request.endpoint).observe(elapsed)
         return response
 
