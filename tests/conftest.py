@@ -120,6 +120,23 @@ def database_url(_workdir):
 
 
 @pytest.fixture
+def other_app(app_config):
+    """Factory ``other_app(**overrides)``: another app on the test config with settings changed (disposed after)."""
+    made = []
+
+    def factory(**overrides):
+        other = create_app({**app_config, **overrides})
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def scratch_database_url(app_config, tmp_path):
     """An empty database of the same engine as the test database, dropped afterwards.
 

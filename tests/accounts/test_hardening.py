@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from app import config as config_module
-from app import create_app
 from app.accounts import models, services
 from app.accounts.models import StaffSession
 from app.extensions import db
@@ -19,22 +18,6 @@ PASSWORD = "long-enough-pass"
 
 def _login(client, username, password=PASSWORD, **kwargs):
     return client.post("/login", data={"username": username, "password": password}, **kwargs)
-
-
-@pytest.fixture
-def other_app(app_config):
-    """Factory: another app on the test database with some settings changed (engines disposed after)."""
-    created = []
-
-    def factory(**overrides):
-        application = create_app({**app_config, **overrides})
-        created.append(application)
-        return application
-
-    yield factory
-    for application in created:
-        with application.app_context():
-            db.engine.dispose()
 
 
 # --- finding 1: one rate-limit bucket for the whole district ------------------------------------------
