@@ -50,9 +50,6 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 10}}
     ops.configure_logging(app)  # JSON lines with request ids when LOG_FORMAT=json (production default)
 
-    if app.config.get("PROXY_FIX_TRUSTED"):  # only behind that many proxies: else X-Forwarded-* is ignored
-        n = app.config["PROXY_FIX_TRUSTED"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -72,6 +69,10 @@ def create_app(config: dict | type | None = None) -> Flask:
     demo.init_app(app)
     ops.init_app(app)  # last: production start-up checks need every model
     # Page cache and compression after every feature: its lookup runs first, compression last (issue 12).
-    caching.init_app(app)
+    caching.init_app(app)  # wraps app.wsgi_app in the page cache's front (app/web/front.py)
     assets.init_app(app)
+    # Outermost: the front sees the client's address, scheme and host as ProxyFix restores them.
+    if app.config.get("PROXY_FIX_TRUSTED"):  # only behind that many proxies: else X-Forwarded-* is ignored
+        n = app.config["PROXY_FIX_TRUSTED"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)  # type: ignore[method-assign]
     return app

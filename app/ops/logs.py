@@ -17,9 +17,15 @@ from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from app.ops.settings import apply_defaults
+from app.web.front import EarlyAnswer
+from app.web.registry import get_registry
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 access_log = logging.getLogger("app.access")
+
+
+def _id_from(incoming: str) -> str:
+    return incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def request_id() -> str | None:
@@ -27,8 +33,7 @@ def request_id() -> str | None:
     if not has_request_context():
         return None
     if "request_id" not in g:
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = _id_from(request.headers.get("X-Request-ID", ""))
     return g.request_id
 
 
@@ -36,7 +41,9 @@ class RequestIdFilter(logging.Filter):
     """Attach ``request_id`` to every record logged during a request."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id()
+        current = request_id()
+        if current is not None or not hasattr(record, "request_id"):  # an early answer passes its own
+            record.request_id = current
         return True
 
 
@@ -84,9 +91,24 @@ def _user_id() -> int | None:
         return None
 
 
+def _log_access(fields: dict, rid: str | None) -> None:
+    extra = {"fields": fields} if rid is None else {"fields": fields, "request_id": rid}
+    access_log.info("%s %s %s", fields["method"], fields["route"], fields["status"], extra=extra)
+
+
+def log_early_answer(answer: EarlyAnswer) -> None:
+    """The same access line and request id for a page-cache hit answered before Flask (app/web/front.py)."""
+    rid = _id_from(answer.environ.get("HTTP_X_REQUEST_ID", ""))
+    duration_ms = round((time.perf_counter() - answer.started) * 1000, 1)
+    fields = {"method": answer.method, "route": answer.route, "status": answer.status}
+    _log_access({**fields, "duration_ms": duration_ms}, rid)
+    answer.headers.append(("X-Request-ID", rid))
+
+
 def init_app(app: Flask) -> None:
     """Log one access line per request and echo the request id."""
     configure(app)
+    get_registry(app).early_answer.append(log_early_answer)
 
     def _start():
         g.log_started = time.perf_counter()
@@ -108,8 +130,6 @@ def init_app(app: Flask) -> None:
         user_id = _user_id()
         if user_id is not None:
             fields["user_id"] = user_id
-        access_log.info(
-            "%s %s %s", fields["method"], fields["route"], fields["status"], extra={"fields": fields}
-        )
+        _log_access(fields, None)
         response.headers["X-Request-ID"] = request_id()
         return response

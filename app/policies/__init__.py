@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     indexing.register(app)
     app.before_request(hooks.release_due_before_request)
     registry = get_registry(app)
+    registry.cache_bypass.append(hooks.release_pending)
     registry.sitemap.append(hooks.sitemap_entries)
     registry.home.append(HomeSection("policies/_home.html", hooks.home_context, order=10))
     registry.console.append(

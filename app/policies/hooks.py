@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.policies import queries
 from app.policies.models import Article
-from app.policies.services import release_due_articles
+from app.policies.services import release_check_due, release_due_articles
 from app.web.registry import SitemapEntry
 
 log = logging.getLogger(__name__)
@@ -29,12 +29,21 @@ def home_context() -> dict:
     return {"news": queries.latest_news(3), "policies": queries.in_force_policies(4)}
 
 
+def _lists_articles(path: str) -> bool:
+    return path in ("/", "/search", "/sitemap.xml") or path.startswith(("/policies", "/api/v1/policies"))
+
+
+def release_pending(path: str) -> bool:
+    """Page-cache bypass (issue 12): the release check is due, so this request must run the hook below.
+
+    A release bumps the content generation, which is what retires cached pages made before the item fell due.
+    """
+    return _lists_articles(path) and release_check_due()
+
+
 def release_due_before_request() -> None:
     """Hand due scheduled articles to search before pages that list or search them (throttled)."""
-    path = request.path
-    if request.method == "GET" and (
-        path in ("/", "/search", "/sitemap.xml") or path.startswith(("/policies", "/api/v1/policies"))
-    ):
+    if request.method == "GET" and _lists_articles(request.path):
         try:
             release_due_articles()
         except Exception:  # never let housekeeping break a page

@@ -321,6 +321,11 @@ _last_release = {"at": 0.0}
 RELEASE_INTERVAL = 30.0  # seconds between checks per process
 
 
+def release_check_due() -> bool:
+    """True when this process's throttled release check would run now (see ``release_due_articles``)."""
+    return time.monotonic() - _last_release["at"] >= RELEASE_INTERVAL
+
+
 def release_due_articles(force: bool = False) -> int:
     """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
 

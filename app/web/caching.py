@@ -15,13 +15,18 @@ from itertools import chain
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_caching import Cache
+from flask_caching.backends import NullCache
 from flask_compress import Compress
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
-from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy import BigInteger, event, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.http import parse_cookie
 
 from app.extensions import db
+from app.web.front import STORE, Entry, PageCacheFront
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +89,30 @@ class ContentGeneration(db.Model):
 _GENERATION = ContentGeneration.__table__
 
 
-_READ_GENERATION = select(_GENERATION.c.value).where(_GENERATION.c.id == 1)
+_READ_GENERATION_SQL = "SELECT value FROM content_generation WHERE id = 1"
+
+
+def read_generation(engine: Engine) -> int:
+    """The content generation every worker agrees on (0 when the row is missing).
+
+    Read on a pooled DBAPI connection of its own, not through the ORM session or a SQLAlchemy
+    ``Connection``: ~25 µs instead of ~80 µs (``engine.connect()``) or ~600 µs (the session), and a page
+    cache hit costs little more than this read.
+    """
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(_READ_GENERATION_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()  # back to the pool (which ends the read transaction)
+    return (row[0] if row else 0) or 0
 
 
 def current_generation() -> int:
-    """The content generation every worker agrees on (0 when the row is missing).
-
-    Read on a pooled connection of its own, not through the ORM session: ~0.1 ms instead of ~0.6 ms,
-    which is most of what a cache hit costs.
-    """
-    with db.engine.connect() as connection:
-        return connection.execute(_READ_GENERATION).scalar() or 0
+    """``read_generation`` on the current app's engine."""
+    return read_generation(db.engine)
 
 
 def _bump(connection) -> None:
@@ -174,37 +192,54 @@ def is_public_request() -> bool:
     return request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_PAGES and not has_session_cookie()
 
 
-def _variant() -> str:
-    """Which of a page's forms the request gets: mode cookie and htmx headers, never mixed."""
-    mode = "elder" if request.cookies.get("elder") == "1" else "standard"
+def _variant(environ: dict, cookies) -> str:
+    """Which of a page's forms the request gets: mode cookie, htmx headers and coding, never mixed."""
+    mode = "elder" if cookies.get("elder") == "1" else "standard"
     hx = "".join(
-        "1" if request.headers.get(h) == "true" else "0"
-        for h in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+        "1" if environ.get(h) == "true" else "0"
+        for h in ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_REQUEST")
     )
-    encoding = _choose_algorithm(compress.enabled_algorithms, request.headers.get("Accept-Encoding", ""))
+    encoding = _choose_algorithm(compress.enabled_algorithms, environ.get("HTTP_ACCEPT_ENCODING", ""))
     return f"{mode}|{hx}|{encoding or 'identity'}"
 
 
-def _page_key() -> str:
-    raw = f"{current_generation()}|{_variant()}|{request.path}|".encode() + request.query_string
-    return "page:" + hashlib.sha256(raw).hexdigest()
+def page_key(environ: dict, generation: int, cookies=None) -> str | None:
+    """The cache key of a request (from its WSGI environ alone), or None when it is never cached."""
+    query = environ.get("QUERY_STRING", "")
+    if len(query) > MAX_CACHED_QUERY:
+        return None
+    cookies = parse_cookie(environ) if cookies is None else cookies
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    raw = f"{generation}|{_variant(environ, cookies)}|{path}|{query}"
+    return "page:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _page_key() -> str | None:
+    return page_key(request.environ, current_generation(), request.cookies)
+
+
+def cache_enabled(app: Flask) -> bool:
+    return bool(app.extensions.get("zq_page_cache_on"))
 
 
 def serve_cached_page():
-    """before_request: answer an anonymous public GET from the page cache (304 when the ETag matches)."""
+    """before_request: answer an anonymous public GET from the page cache (304 when the ETag matches).
+
+    Hits normally never get here (``app.web.front`` answers them before Flask); this serves the requests
+    the front leaves to Flask on purpose, e.g. when a before-request hook owes housekeeping.
+    """
     g.page_cache_key = None
-    if not current_app.config["PAGE_CACHE_SECONDS"] or not is_public_request():
-        return None
-    if len(request.query_string) > MAX_CACHED_QUERY:
+    if not cache_enabled(current_app) or not is_public_request():
         return None
     key = _page_key()
+    if key is None:
+        return None
     entry = cache.get(key)
-    if entry is None:
+    if not isinstance(entry, Entry):
         g.page_cache_key = key
         return None
-    status, headers, body = entry
     g.page_cache_hit = True
-    response = Response(body, status=status, headers=headers)
+    response = Response(entry.body, status=entry.status, headers=entry.headers)
     return response.make_conditional(request)
 
 
@@ -232,17 +267,20 @@ def set_cache_headers(response: Response) -> Response:
 
 
 def store_page(response: Response) -> Response:
-    """after_request (after compression): keep a fresh 200 public page for the next visitor."""
+    """after_request (after compression): mark a fresh 200 public page to be kept for the next visitor.
+
+    The front (``app.web.front``) stores it once the answer has left the app, with every header the
+    later hooks add (security headers), so a hit answers exactly what this miss answered.
+    """
     key = g.get("page_cache_key")
     if not key or g.get("page_cache_hit") or request.method != "GET":
         return response
     if response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
         return response
-    body = response.get_data()
-    if len(body) > MAX_CACHED_BODY:
+    if len(response.get_data()) > MAX_CACHED_BODY:
         return response
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
-    cache.set(key, (response.status_code, headers, body))
+    route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+    request.environ[STORE] = (key, request.endpoint, route)
     return response
 
 
@@ -274,6 +312,10 @@ def init_app(app: Flask) -> None:
     mimetypes += ["application/javascript", "application/json", "application/geo+json", "application/xml"]
     app.config.setdefault("COMPRESS_MIMETYPES", [*mimetypes, "image/svg+xml"])
     cache.init_app(app, config=_cache_config(app))
+    backend = app.extensions["cache"][cache]
+    app.extensions["zq_page_cache_on"] = bool(app.config["PAGE_CACHE_SECONDS"]) and not isinstance(
+        backend, NullCache
+    )
     # Hooks run in reverse order of registration: set_cache_headers, then compression, then store_page.
     app.after_request(store_page)
     compress.init_app(app)
@@ -281,6 +323,18 @@ def init_app(app: Flask) -> None:
     # Last before_request: the guards, request ids and the policies' scheduled release run first.
     app.before_request(serve_cached_page)
     _install_session_hooks()
+    if cache_enabled(app):
+        with app.app_context():
+            engine = db.engine
+        database_errors = (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
+
+        def key_for(environ: dict) -> str | None:
+            try:
+                return page_key(environ, read_generation(engine))
+            except database_errors:
+                return None  # the database is down: Flask answers (and reports) it
+
+        app.wsgi_app = PageCacheFront(app, app.wsgi_app, key_for, backend)  # type: ignore[method-assign]
 
     @app.context_processor
     def inject_public_page():

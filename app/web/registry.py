@@ -39,6 +39,11 @@ class Registry:
     console: list[ConsoleEntry] = field(default_factory=list)
     # (sort key, loader): each feature's idempotent demo loader, run by `flask demo load`.
     demo: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    # Issue 12: page-cache hits are answered before Flask (app/web/front.py). Observers see each such
+    # answer (access log, metrics); a bypass predicate (path -> bool) sends a request through Flask when a
+    # before-request hook owes housekeeping for that path.
+    early_answer: list[Callable] = field(default_factory=list)
+    cache_bypass: list[Callable[[str], bool]] = field(default_factory=list)
 
 
 def get_registry(app) -> Registry:
