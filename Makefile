@@ -99,10 +99,12 @@ format: deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Lighthouse (issue 12) lives in bench/ only: its own package.json and lock, never part of `make setup`.
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/search_bench.py
-	$(BIN)/python bench/page_bench.py
+	$(BIN)/python bench/page_bench.py --lighthouse
 
 clean:
 	rm -rf .make-stamps $(VENV) node_modules $(VENDOR) $(MANIFEST)

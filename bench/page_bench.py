@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python bench/page_bench.py [--entries 10000] [--duration 5] [--connections 32]
-        [--tree before=/tmp/old-checkout] [--instance DIR] [--port 5650]
+        [--tree before=/tmp/old-checkout] [--instance DIR] [--port 5650] [--lighthouse]
 
 Builds a throwaway instance (SQLite + search index): migrations, ``flask demo load`` (staff, policies,
 hotline, the demo places), then generated place entries up to ``--entries`` (0 = the demo data only).
@@ -50,7 +50,8 @@ def bare():
     return "<!doctype html><html lang=zh-CN><title>bare</title><p>ok</p></html>"
 """
 APP_WSGI = "from app import create_app\n\napp = create_app()\n"
-# 0009 (issue 12) objects dropped from an older tree's copy of the database.
+# 0009 (issue 12) objects dropped from the database copy of a tree older than that migration.
+NEWER_MIGRATION = "0009_page_cache.py"
 NEWER_SCHEMA = [
     "DROP TABLE IF EXISTS content_generation",
     "DROP INDEX IF EXISTS ix_place_names_status_latitude",
@@ -272,15 +273,16 @@ def prepare(args) -> tuple[Path, dict]:
     return workdir, build_instance(workdir, args.entries)
 
 
-def older_copy(workdir: Path, env: dict, label: str) -> dict:
-    """A copy of the instance for an older tree, without the schema objects it does not know."""
+def older_copy(workdir: Path, env: dict, label: str, tree: Path) -> dict:
+    """A copy of the instance for another tree, without the schema objects it does not know."""
     copy = workdir / f"db-{label}"
     copy.mkdir(exist_ok=True)
     source, db = sqlite3.connect(workdir / "bench.db"), sqlite3.connect(copy / "bench.db")
     source.backup(db)  # a file copy would miss what is still in the WAL
     source.close()
-    for statement in NEWER_SCHEMA:
-        db.execute(statement)
+    if not (tree / "migrations" / "versions" / NEWER_MIGRATION).exists():
+        for statement in NEWER_SCHEMA:
+            db.execute(statement)
     db.commit()
     db.close()
     return {**env, "DATABASE_URL": f"sqlite:///{copy / 'bench.db'}"}
@@ -295,6 +297,9 @@ def main() -> None:
     parser.add_argument("--tree", action="append", default=[], help="LABEL=PATH of another checkout")
     parser.add_argument("--keep", action="store_true", help="keep the instance directory afterwards")
     parser.add_argument("--instance", help="reuse (or create) this instance directory")
+    parser.add_argument(
+        "--lighthouse", action="store_true", help="also run bench/lighthouse.sh against after-warm"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -304,7 +309,9 @@ def main() -> None:
     plan = [("bare", ROOT, env, BARE_WSGI)]
     for spec in args.tree:
         label, _, path = spec.partition("=")
-        plan.append((label, Path(path).resolve(), older_copy(workdir, env, label), APP_WSGI))
+        plan.append(
+            (label, Path(path).resolve(), older_copy(workdir, env, label, Path(path).resolve()), APP_WSGI)
+        )
     plan.append(("after-cold", ROOT, {**env, "CACHE_URL": "null"}, APP_WSGI))
     plan.append(("after-warm", ROOT, env, APP_WSGI))
     try:
@@ -319,6 +326,10 @@ def main() -> None:
         names = [name for name in servers if name != "bare"]
         sizes = {name: transfer(f"http://127.0.0.1:{servers[name]}") for name in names}
         report(results, names, sizes, args.entries, args)
+        if args.lighthouse:
+            print("\nLighthouse mobile performance (after-warm):", flush=True)
+            base = f"http://127.0.0.1:{servers['after-warm']}"
+            subprocess.run([str(ROOT / "bench" / "lighthouse.sh"), base, str(workdir)], check=False)
     finally:
         for process in processes:
             process.terminate()
