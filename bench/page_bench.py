@@ -13,11 +13,13 @@ warm page cache stays warm, the same for every server):
 - ``bare``: a Flask app with one route returning a small HTML page (the baseline);
 - ``after-warm``: this checkout, page cache on (the default ``CACHE_URL=simple``);
 - ``after-cold``: this checkout with ``CACHE_URL=null`` (every request rendered);
-- one server per ``--tree LABEL=PATH`` (e.g. a ``git worktree`` of the commit before a change), on a copy
-  of the database without the tables and indexes the newer migrations added.
+- two servers per ``--tree LABEL=PATH`` (``LABEL-cold``, ``LABEL-warm``; e.g. a ``git worktree`` of the
+  commit before a change), on a copy of the database without the tables and indexes the newer migrations
+  added (when that tree lacks them).
 
-For each page, wrk (``-H 'Accept-Encoding: gzip'``) measures the bare app and then every server, so each
-ratio compares runs seconds apart on this noisy shared machine; quote the ratios, not the req/s. It also
+For each page, wrk (``-H 'Accept-Encoding: gzip'``) measures the bare app before and after every server
+(bare, server 1, bare, server 2, ..., bare), and each ratio is to the mean of the two bare runs around it,
+so it compares runs seconds apart on this noisy shared machine; quote the ratios, not the req/s. It also
 prints the bytes a phone transfers for the first load of ``/`` (with and without JS) and a repeat visit.
 """
 
@@ -223,11 +225,12 @@ def transfer(base: str) -> dict:
 
 
 def measure(servers: dict[str, int], paths: dict, args, workdir: Path) -> dict:
-    """For each page: the bare app, then every server; ratios against that page's bare run."""
+    """For each page: the bare app before and after every server (interleaved); ratios to their mean."""
     results: dict = {}
+    bare_url = f"http://127.0.0.1:{servers['bare']}/"
     for label, (path, headers) in paths.items():
         script = write_lua(workdir / "headers.lua", headers) if headers else None
-        bare = run_wrk(f"http://127.0.0.1:{servers['bare']}/", args.duration, args.connections)
+        bare = [run_wrk(bare_url, args.duration, args.connections)]
         results[label] = {"bare": bare}
         for name, port in servers.items():
             if name == "bare":
@@ -235,7 +238,10 @@ def measure(servers: dict[str, int], paths: dict, args, workdir: Path) -> dict:
             url = f"http://127.0.0.1:{port}{path}"
             for _ in range(3):  # warm templates, searchers and (for the warm server) the page cache
                 fetch(url, {**headers, "Accept-Encoding": "gzip"})
-            results[label][name] = run_wrk(url, args.duration, args.connections, script)
+            run = run_wrk(url, args.duration, args.connections, script)
+            bare.append(run_wrk(bare_url, args.duration, args.connections))
+            run["bare_rps"] = (bare[-2]["rps"] + bare[-1]["rps"]) / 2  # the bare runs just before and after
+            results[label][name] = run
         print(f"  measured {label}", flush=True)
     return results
 
@@ -245,14 +251,15 @@ def report(results: dict, names: list[str], bytes_by_server: dict, entries: int,
         f"\n{entries or 'demo'} entries, gunicorn gthread 2x4 (gunicorn.conf.py), "
         f"wrk -t2 -c{args.connections} -d{args.duration}s -H 'Accept-Encoding: gzip'"
     )
-    print("ratio to the bare Flask app measured just before (p99 ms in brackets)")
-    print(f"{'page':<24}{'bare req/s':>11}" + "".join(f"{n:>22}" for n in names))
+    print("ratio to the bare Flask app, mean of its runs just before and after (p99 ms in brackets)")
+    print(f"{'page':<24}{'bare req/s':>15}" + "".join(f"{n:>22}" for n in names))
     for label, row in results.items():
         cells = "".join(
-            f"{row[n]['rps'] / row['bare']['rps']:>12.1%} ({row[n]['p99']:>6.0f}){'!' if row[n]['errors'] else ' '}"
+            f"{row[n]['rps'] / row[n]['bare_rps']:>12.1%} ({row[n]['p99']:>6.0f}){'!' if row[n]['errors'] else ' '}"
             for n in names
         )
-        print(f"{label:<24}{row['bare']['rps']:>11.0f}{cells}")
+        rps = [run["rps"] for run in row["bare"]]
+        print(f"{label:<24}{min(rps):>7.0f}-{max(rps):<7.0f}{cells}")
     print("\nbytes transferred for / (headers + bodies, br/gzip accepted)")
     for name, sizes in bytes_by_server.items():
         print(
@@ -307,12 +314,12 @@ def main() -> None:
     workdir, env = prepare(args)
     servers, processes = {}, []
     plan = [("bare", ROOT, env, BARE_WSGI)]
-    for spec in args.tree:
-        label, _, path = spec.partition("=")
-        plan.append(
-            (label, Path(path).resolve(), older_copy(workdir, env, label, Path(path).resolve()), APP_WSGI)
-        )
+    trees = [(spec.partition("=")[0], Path(spec.partition("=")[2]).resolve()) for spec in args.tree]
+    copies = {label: older_copy(workdir, env, label, tree) for label, tree in trees}
+    for label, tree in trees:  # cold (page cache off) first, then warm, as for this checkout
+        plan.append((f"{label}-cold", tree, {**copies[label], "CACHE_URL": "null"}, APP_WSGI))
     plan.append(("after-cold", ROOT, {**env, "CACHE_URL": "null"}, APP_WSGI))
+    plan.extend((f"{label}-warm", tree, copies[label], APP_WSGI) for label, tree in trees)
     plan.append(("after-warm", ROOT, env, APP_WSGI))
     try:
         for offset, (name, tree, server_env, wsgi) in enumerate(plan):

@@ -13,7 +13,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from app.ops.settings import apply_defaults
@@ -85,6 +85,8 @@ def configure(app: Flask) -> None:
 
 
 def _user_id() -> int | None:
+    if "_login_user" not in g and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None  # no session and nobody loaded a user: anonymous, without loading one (issue 12)
     try:
         return int(current_user.id) if current_user.is_authenticated else None
     except (TypeError, ValueError, AttributeError):

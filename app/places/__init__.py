@@ -7,6 +7,7 @@ from flask import Flask
 from app.places import console, demo, queries, routes, search_docs  # noqa: F401  (views register on bp)
 from app.places.blueprint import bp
 from app.places.cli import places_cli
+from app.web.caching import public_memo
 from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
 
 
@@ -27,7 +28,7 @@ def init_app(app: Flask) -> None:
             yield SitemapEntry(loc=f"/places/themes/{theme.slug}")
 
     def home_context() -> dict:
-        return {"place_count": queries.published_count(), "place_themes": queries.themes_with_counts()}
+        return public_memo("places.home", queries.home_summary)
 
     registry = get_registry(app)
     registry.sitemap.append(sitemap_entries)

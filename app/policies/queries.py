@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import extract, func, or_, select
+from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.policies import indexing
@@ -135,10 +136,15 @@ def related_faqs(topic: str, limit: int = 5) -> list[Faq]:
     return list(db.session.scalars(select(Faq).where(Faq.topic == topic).order_by(Faq.position).limit(limit)))
 
 
+# The home page's lists show a link, the document number and the date: never read the bodies for them.
+LINK_COLUMNS = load_only(Article.slug, Article.title, Article.doc_number, Article.published_on, Article.kind)
+
+
 def latest_news(limit: int = 3) -> list[Article]:
-    """The newest public news items."""
+    """The newest public news items (link columns only)."""
     stmt = (
         select(Article)
+        .options(LINK_COLUMNS)
         .where(Article.public_clause(), Article.kind == "news")
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)
@@ -147,9 +153,10 @@ def latest_news(limit: int = 3) -> list[Article]:
 
 
 def in_force_policies(limit: int = 5) -> list[Article]:
-    """The newest public policy documents that are in force."""
+    """The newest public policy documents that are in force (link columns only)."""
     stmt = (
         select(Article)
+        .options(LINK_COLUMNS)
         .where(Article.public_clause(), Article.kind == "policy", Article.validity == "现行有效")
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)

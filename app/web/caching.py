@@ -10,7 +10,9 @@ unless its view chose a header itself; a signed-in staff member always gets ``pr
 
 import hashlib
 import logging
+from collections.abc import Callable
 from itertools import chain
+from typing import TypeVar
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
@@ -25,10 +27,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.http import parse_cookie
 
-from app.extensions import db
+from app.extensions import db, limiter
 from app.web.front import STORE, Entry, PageCacheFront
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 cache = Cache()
 compress = Compress()
@@ -115,6 +118,24 @@ def current_generation() -> int:
     return read_generation(db.engine)
 
 
+def public_memo(name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this app (process) until the content generation moves.
+
+    For plain data derived from public content tables only (never from the clock or a user): the page
+    cache's own invalidation rule, applied to a part of a page, so an uncached page need not repeat a
+    costly aggregate (the home page's theme counts scan thousands of rows). Return plain values, not ORM
+    objects, which would outlive their session.
+    """
+    memo = current_app.extensions.setdefault("zq_public_memo", {})
+    generation = current_generation()
+    held = memo.get(name)
+    if held is not None and held[0] == generation:
+        return held[1]
+    value = compute()
+    memo[name] = (generation, value)
+    return value
+
+
 def _bump(connection) -> None:
     """Add one to the generation on ``connection`` (creating the row when a test emptied the table)."""
     result = connection.execute(
@@ -190,6 +211,10 @@ def has_session_cookie() -> bool:
 def is_public_request() -> bool:
     """An anonymous GET of a public page: its answer is shared, so it carries nothing of a session."""
     return request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_PAGES and not has_session_cookie()
+
+
+def _is_public_get() -> bool:
+    return request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_PAGES
 
 
 def _variant(environ: dict, cookies) -> str:
@@ -320,6 +345,10 @@ def init_app(app: Flask) -> None:
     app.after_request(store_page)
     compress.init_app(app)
     app.after_request(set_cache_headers)
+    # Public pages carry no rate limit (every limit in the app guards a POST: sign-in, second factor,
+    # booking); skipping Flask-Limiter's lookup for them saves ~0.15 ms per uncached page view.
+    if _is_public_get not in limiter._request_filters:  # noqa: SLF001 (one shared limiter, many apps in tests)
+        limiter.request_filter(_is_public_get)
     # Last before_request: the guards, request ids and the policies' scheduled release run first.
     app.before_request(serve_cached_page)
     _install_session_hooks()

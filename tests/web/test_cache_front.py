@@ -8,6 +8,7 @@ import pytest
 from app.policies import services as policy_services
 from app.web import caching
 from app.web.front import PageCacheFront
+from tests.places.samples import add_place
 from tests.web.test_caching import PUBLIC_PATHS, _sample_path
 
 PER_REQUEST = {"X-Request-ID", "Date"}
@@ -147,3 +148,16 @@ def test_untrusted_hosts_and_due_housekeeping_go_through_flask(app, client):
     due = client.get("/policies/")
     assert not _hit(due) and due.status_code == 200
     assert _hit(client.get("/policies/"))  # the hook ran; the next 30 s are the front's again
+
+
+def test_uncached_home_keeps_its_place_counts_only_for_one_content_generation(app, client):
+    """The home's theme counts are kept per content generation: a new published place shows at once."""
+    app.wsgi_app.backend.clear()
+    add_place("甲村烈士纪念亭", themes=("英烈纪念",))
+    first = client.get("/").get_data(as_text=True)
+    assert "英烈纪念" in first and "专题 · 1 处" in first
+    before = caching.current_generation()
+    add_place("乙村烈士纪念碑", themes=("英烈纪念",))
+    assert caching.current_generation() > before
+    second = client.get("/").get_data(as_text=True)
+    assert "专题 · 2 处" in second
