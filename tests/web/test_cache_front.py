@@ -152,7 +152,7 @@ def test_untrusted_hosts_and_due_housekeeping_go_through_flask(app, client):
 
 def test_uncached_home_keeps_its_place_counts_only_for_one_content_generation(app, client):
     """The home's theme counts are kept per content generation: a new published place shows at once."""
-    app.wsgi_app.backend.clear()
+    caching.cache.clear()
     add_place("甲村烈士纪念亭", themes=("英烈纪念",))
     first = client.get("/").get_data(as_text=True)
     assert "英烈纪念" in first and "专题 · 1 处" in first
