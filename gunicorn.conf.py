@@ -1,6 +1,9 @@
 """Production gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app`` (see deploy/README.md).
 
 - gthread workers keep connections alive; ``WEB_CONCURRENCY`` × ``GUNICORN_THREADS`` (2 × 4 by default).
+  Two workers for a 2-core host: each worker runs Python on one core at a time (the GIL), so more
+  processes only add memory; four threads each overlap database and socket waits. ``bench/page_bench.py``
+  runs its bare-Flask baseline under this same file, so its ratios compare like with like.
 - Workers are recycled after ``max_requests`` (± jitter) requests: without it they grew to 1.2-1.3 GB.
 - ``timeout`` 120 s: the longest request is an archivist's place import (up to 50,000 rows / 16 MB, under
   120 s assumed, not measured at that size); ``graceful_timeout`` 60 s lets such a request finish on a reload.

@@ -66,6 +66,13 @@ def render_markdown(text: str | None) -> Markup:
     """Render editor Markdown to sanitised HTML, safe to insert into any page."""
     if not text:
         return Markup("")
+    return _rendered(text)
+
+
+@lru_cache(maxsize=256)
+def _rendered(text: str) -> Markup:
+    """The rendering itself: a pure function of the text, so kept per process (issue 12: about a third of an
+    uncached article page was parsing and sanitising the same body again). An edit is new text, never stale."""
     return Markup(sanitize_html(_parser().render(text)))  # noqa: S704  (nh3 allow-list output)
 
 
