@@ -1,6 +1,10 @@
 // Small progressive enhancements. Everything works without this file.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["app"]) { return; }
+  loaded["app"] = true;
   // Network failure during an htmx request: say so instead of failing silently.
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("htmx-alert");
@@ -100,42 +104,5 @@
   document.addEventListener("htmx:historyRestore", syncElderSwitch);
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) { syncElderSwitch(); }
-  });
-  // 「朗读全文」: pages with text to read name the script on that text ([data-read-aloud-src]); it is loaded
-  // once, on a plain load or after a boosted navigation (boosted swaps do not run <head> scripts).
-  function loadReadAloud() {
-    var root = document.querySelector("[data-read-aloud-src]");
-    if (!root || document.querySelector("script[data-read-aloud-loader]")) { return; }
-    var script = document.createElement("script");
-    script.src = root.getAttribute("data-read-aloud-src");
-    script.setAttribute("data-read-aloud-loader", "");
-    document.head.appendChild(script);
-  }
-  document.addEventListener("DOMContentLoaded", loadReadAloud);
-  document.addEventListener("htmx:afterSettle", loadReadAloud);
-  // A boosted navigation swaps only <body>: bring the new page's stylesheets and scripts from its <head>
-  // (issue 11: /search arrived without search.css, so 「正在搜索…」 stayed on screen). Each is added once.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var detail = event.detail || {};
-    if (!detail.boosted || detail.target !== document.body || !detail.xhr) { return; }
-    var match = /<head[^>]*>([\s\S]*?)<\/head>/i.exec(detail.serverResponse || detail.xhr.responseText || "");
-    if (!match) { return; }
-    var head = new DOMParser().parseFromString("<html><head>" + match[1] + "</head></html>", "text/html").head;
-    head.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
-      var isLink = el.tagName === "LINK";
-      var url = el.getAttribute(isLink ? "href" : "src");
-      var known = isLink ? 'link[rel=stylesheet][href="' + CSS.escape(url) + '"]' : 'script[src="' + CSS.escape(url) + '"]';
-      if (document.head.querySelector(known)) { return; }
-      var copy = document.createElement(isLink ? "link" : "script");
-      if (isLink) {
-        copy.rel = "stylesheet";
-        copy.href = url;
-        if (el.media) { copy.media = el.media; }
-      } else {
-        copy.src = url;
-        copy.async = false;
-      }
-      document.head.appendChild(copy);
-    });
   });
 })();

@@ -1,6 +1,10 @@
 // Policies pages: small progressive enhancements; everything works without this file.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["policies"]) { return; }
+  loaded["policies"] = true;
   // htmx snapshots the page for the back button as HTML; typed values live in properties, not
   // attributes, so copy them into attributes first. Back from a document then shows the list exactly
   // as it was left, search text and filters included.
