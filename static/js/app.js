@@ -21,6 +21,62 @@
     var box = document.getElementById("htmx-alert");
     if (box) { box.innerHTML = ""; }
   });
+  // Destructive one-click actions (issue 13, app/web/confirm.py): a form with hx-confirm asks in a native
+  // <dialog> naming the thing (确定/取消) instead of window.confirm; 确定 sends it with confirm=yes. Without
+  // JavaScript the server asks on a page instead.
+  document.addEventListener("htmx:confirm", function (event) {
+    var detail = event.detail || {};
+    if (!detail.question || typeof HTMLDialogElement !== "function") { return; }
+    event.preventDefault();
+    var trigger = document.activeElement;
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    dialog.setAttribute("aria-describedby", "confirm-dialog-text");
+    var title = document.createElement("h2");
+    title.id = "confirm-dialog-title";
+    title.textContent = "请确认";
+    var text = document.createElement("p");
+    text.id = "confirm-dialog-text";
+    text.textContent = detail.question;
+    var row = document.createElement("p");
+    row.className = "button-row";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "btn btn-danger";
+    yes.textContent = "确定";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "btn btn-secondary";
+    no.textContent = "取消";
+    row.appendChild(yes);
+    row.appendChild(no);
+    dialog.appendChild(title);
+    dialog.appendChild(text);
+    dialog.appendChild(row);
+    var answered = false;
+    yes.addEventListener("click", function () { answered = true; dialog.close(); });
+    no.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (answered) {
+        detail.elt.zqConfirmed = true;
+        detail.issueRequest(true);
+      } else if (trigger && trigger.isConnected) {
+        trigger.focus();
+      }
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    no.focus();  // the safe answer has the focus; Esc cancels too
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.zqConfirmed) {
+      elt.zqConfirmed = false;
+      event.detail.parameters.confirm = "yes";
+    }
+  });
   // "快速离开": replace this page in history with a neutral site.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-quick-exit]");

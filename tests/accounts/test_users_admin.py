@@ -19,7 +19,10 @@ def test_only_admins_reach_user_admin(client, login_as):
     login_as("editor")
     for url in ("/console/users/", "/console/users/new", f"/console/users/{target.id}/edit"):
         assert client.get(url).status_code == 403, url
-    assert client.post(f"/console/users/{target.id}/active", data={"active": "0"}).status_code == 403
+    assert (
+        client.post(f"/console/users/{target.id}/active", data={"active": "0", "confirm": "yes"}).status_code
+        == 403
+    )
     assert client.post(f"/console/users/{target.id}/reset-password").status_code == 403
     assert _user("target").active
 
@@ -137,9 +140,11 @@ def test_admin_cannot_drop_own_admin_role_or_deactivate_self(client, login_as):
         headers=HX,
     )
     assert response.status_code == 422 and "不能取消自己的系统管理员角色" in response.get_data(as_text=True)
-    response = client.post(f"/console/users/{me.id}/active", data={"active": "0"}, headers=HX)
+    response = client.post(
+        f"/console/users/{me.id}/active", data={"active": "0", "confirm": "yes"}, headers=HX
+    )
     assert response.status_code == 422 and "不能停用自己的账号" in response.get_data(as_text=True)
-    plain = client.post(f"/console/users/{me.id}/active", data={"active": "0"})
+    plain = client.post(f"/console/users/{me.id}/active", data={"active": "0", "confirm": "yes"})
     assert plain.status_code == 422 and "不能停用自己的账号" in plain.get_data(as_text=True)
     assert _user(me.username).active and _user(me.username).has_role("admin")
 
@@ -153,7 +158,9 @@ def test_deactivate_and_reactivate(client, login_as, make_user, app):
         "/login", data={"username": "lisi", "password": "long-enough-pass", "csrf_token": _token(other)}
     )
     assert other.get("/console/").status_code == 200
-    response = client.post(f"/console/users/{user.id}/active", data={"active": "0"}, headers=HX)
+    response = client.post(
+        f"/console/users/{user.id}/active", data={"active": "0", "confirm": "yes"}, headers=HX
+    )
     assert response.status_code == 200 and "已停用" in response.get_data(as_text=True)
     assert other.get("/console/").status_code == 302
     plain = client.post(f"/console/users/{user.id}/active", data={"active": "1"})
@@ -186,7 +193,9 @@ def test_unknown_user_is_404(client, login_as):
     """Actions on a user id that does not exist give a Chinese 404."""
     login_as("admin")
     assert client.get("/console/users/99999/edit").status_code == 404
-    assert client.post("/console/users/99999/active", data={"active": "0"}).status_code == 404
+    assert (
+        client.post("/console/users/99999/active", data={"active": "0", "confirm": "yes"}).status_code == 404
+    )
 
 
 def test_last_admin_is_kept(app, make_user):

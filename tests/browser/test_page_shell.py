@@ -7,9 +7,16 @@ state a user's tab carries. A second page in the same context loads each URL ful
 reference sets.
 """
 
+from datetime import time
+
 import pytest
 
+from app.extensions import db
+from app.hotline.booking import calendar
+from app.hotline.booking.models import AvailabilityRule, Closure
 from app.policies import services as policy_services
+from tests.browser.conftest import CONTEXT_OPTIONS
+from tests.hotline.factories import create_rule, future_day
 from tests.places.samples import add_place
 
 PASSWORD = "shell-walk-password-1"
@@ -189,3 +196,58 @@ def test_staff_and_hotline_pages_stay_out_of_the_history_cache_after_boosted_ent
         )
     cached = page.evaluate(HISTORY_URLS)
     assert not [url for url in cached if url.startswith("/console")], cached
+
+
+def test_destructive_actions_confirm_in_a_dialog_or_on_a_page(
+    page, browser, live_server, make_user, browser_login
+):
+    """Deleting a rule or a closure and deactivating a user ask first: a <dialog> naming the thing with JS
+    (取消 keeps it and returns focus), a confirmation page without JS. A later in-place action also clears
+    the earlier page's flash message."""
+    rule_id = create_rule(weekday=2, start=time(14), end=time(16)).id
+    closure = calendar.add_closure(future_day(10), "单位活动")
+    closure_id, closed_on = closure.id, closure.closed_on.isoformat()
+    counselor = make_user(roles=("counselor",), password=PASSWORD)
+    browser_login(page, counselor.username, PASSWORD)
+    page.goto("/console/hotline/schedule/")
+    delete_rule = page.get_by_role("button", name="删除 星期三 14:00 电话回访")
+    delete_rule.click()
+    dialog = page.get_by_role("dialog", name="请确认")
+    assert "确定要删除每周规则“星期三 14:00–16:00 电话回访”吗？" in dialog.inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "取消"
+    dialog.get_by_role("button", name="取消").click()
+    assert dialog.count() == 0 and page.evaluate("document.activeElement.textContent").startswith("删除")
+    delete_rule.click()
+    dialog.get_by_role("button", name="确定").click()
+    page.wait_for_function("() => !document.querySelector('.rule-card')")
+    db.session.expire_all()
+    assert db.session.get(AvailabilityRule, rule_id) is None
+    # without JavaScript: the button leads to a page that says what will happen, with the real form
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **CONTEXT_OPTIONS)
+    plain = context.new_page()
+    browser_login(plain, counselor.username, PASSWORD)
+    plain.goto("/console/hotline/schedule/")
+    plain.get_by_role("button", name=f"删除 {closed_on}").click()
+    assert plain.get_by_role("heading", level=1).inner_text() == "删除休息日"
+    assert f"确定要删除休息日 {closed_on}" in plain.locator("main").inner_text()
+    plain.get_by_role("button", name="确定删除").click()
+    plain.wait_for_url("**/console/hotline/schedule/")
+    assert "已取消这个休息日" in plain.locator("#flashes").inner_text()
+    context.close()
+    db.session.expire_all()
+    assert db.session.get(Closure, closure_id) is None
+    # an admin: a flash from a full-page edit, then 停用 in place: asked, done in the row, old flash gone
+    target = make_user(roles=("editor",), username="shell-target")
+    admin = make_user(roles=("admin",), password=PASSWORD)
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(lambda url: "/console/" not in url)
+    browser_login(page, admin.username, PASSWORD)
+    page.goto(f"/console/users/{target.id}/edit")
+    with page.expect_navigation():  # a plain form post (as without JS): 303 to the list with a flash
+        page.locator(f'form[action="/console/users/{target.id}/edit"]').evaluate("form => form.submit()")
+    assert "已保存 shell-target 的信息" in page.locator("#flashes").inner_text()
+    page.get_by_role("button", name=f"停用 {target.display_name}").click()
+    page.get_by_role("dialog", name="请确认").get_by_role("button", name="确定").click()
+    page.locator(f"#user-{target.id}").get_by_text("账号已停用").wait_for()
+    assert page.locator("#flashes").inner_text() == ""
+    assert not page.locator("#flashes").is_visible()

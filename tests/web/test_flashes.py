@@ -27,7 +27,9 @@ def test_htmx_action_clears_an_earlier_pages_flash(client, login_as, make_user):
     assert response.status_code == 303
     page = client.get("/console/users/").get_data(as_text=True)
     assert "已保存 flash-target 的信息" in flash_area(page)
-    response = client.post(f"/console/users/{target.id}/active", data={"active": "0"}, headers=HX)
+    response = client.post(
+        f"/console/users/{target.id}/active", data={"active": "0", "confirm": "yes"}, headers=HX
+    )
     assert response.status_code == 200
     area = flash_area(response.get_data(as_text=True))
     assert 'hx-swap-oob="true"' in area and "已保存" not in area and "<p" not in area

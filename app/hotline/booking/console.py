@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import triage
 from app.hotline.blueprint import bp
-from app.hotline.booking import calendar
+from app.hotline.booking import calendar, confirmations
 from app.hotline.booking.errors import ScheduleError
 from app.hotline.booking.forms import (
     ClosureForm,
@@ -21,6 +21,7 @@ from app.hotline.booking.forms import (
 )
 from app.hotline.booking.models import WEEKDAYS, AvailabilityRule, Closure, ExtraWorkday, Slot
 from app.web.access import role_required
+from app.web.confirm import ask_first
 from app.web.render import render
 from app.web.time import local_day_bounds, local_now
 
@@ -111,11 +112,13 @@ def _save_rule_view(rule: AvailabilityRule | None):
     return _rule_form_page(form, rule, 422 if request.method == "POST" else 200)
 
 
-@bp.post("/console/hotline/schedule/rules/<int:rule_id>/delete")
+@bp.route("/console/hotline/schedule/rules/<int:rule_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def schedule_rule_delete(rule_id: int):
-    """Delete a weekly rule; its free future slots go, booked ones stay (with a warning)."""
+    """Delete a weekly rule after confirmation; its free future slots go, booked ones stay (with a warning)."""
     rule = db.session.get(AvailabilityRule, rule_id) or abort(404)
+    if (asked := ask_first(confirmations.rule_delete(rule))) is not None:
+        return asked
     if ConfirmForm().validate_on_submit():
         calendar.delete_rule(rule)
         _report_flash(calendar.materialize_slots())
@@ -148,11 +151,13 @@ def schedule_closure_add():
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
-@bp.post("/console/hotline/schedule/closures/<int:closure_id>/delete")
+@bp.route("/console/hotline/schedule/closures/<int:closure_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def schedule_closure_delete(closure_id: int):
-    """Reopen a closed day."""
+    """Reopen a closed day, after confirmation."""
     closure = db.session.get(Closure, closure_id) or abort(404)
+    if (asked := ask_first(confirmations.closure_delete(closure))) is not None:
+        return asked
     if ConfirmForm().validate_on_submit():
         calendar.remove_closure(closure)
         flash("已取消这个休息日。需要时请点“生成时段”。", "success")

@@ -89,7 +89,7 @@ def test_deleting_a_rule_keeps_booked_slots_with_warning(client, login_as, book,
     )
     book(slot)
     login_as("counselor")
-    client.post(f"/console/hotline/schedule/rules/{rule.id}/delete", data={})
+    client.post(f"/console/hotline/schedule/rules/{rule.id}/delete", data={"confirm": "yes"})
     page = client.get("/console/hotline/schedule/").get_data(as_text=True)
     assert "已有 1 人预约" in page
     assert db.session.get(Slot, slot.id) is not None
