@@ -237,3 +237,27 @@ def test_console_shows_each_role_its_entries(client, login_as):
     assert "用户管理" not in client.get("/console/").get_data(as_text=True)
     login_as("admin")
     assert "用户管理" in client.get("/console/").get_data(as_text=True)
+
+
+def test_create_user_shows_every_error_at_once_with_a_summary(client, login_as, make_user):
+    """Issue 13: one submit names every problem (bad or taken username, name, roles) inline and in the summary."""
+    login_as("admin")
+    make_user(roles=("editor",), username="taken")
+    cases = [
+        ({"username": "Bad Name!", "display_name": "", "roles": []}, "用户名需为 3–40 位小写字母、数字或 _ . -。"),
+        ({"username": "taken", "display_name": "", "roles": []}, "这个用户名已经存在。"),
+    ]
+    for data, username_error in cases:
+        response = client.post("/console/users/new", data=data)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        summary = html.split('id="error-summary"')[1].split("</div>")[0]
+        for field, message in (
+            ("username", username_error),
+            ("display_name", "请填写此项。"),
+            ("roles", "请至少选择一个角色。"),
+        ):
+            assert f'href="#{field}"' in summary and message in summary, (field, summary)
+            assert f'id="{field}-error">{message}</p>' in html
+        assert f'value="{data["username"]}"' in html
+    assert _user("bad name!") is None
