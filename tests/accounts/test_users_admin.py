@@ -244,7 +244,10 @@ def test_create_user_shows_every_error_at_once_with_a_summary(client, login_as, 
     login_as("admin")
     make_user(roles=("editor",), username="taken")
     cases = [
-        ({"username": "Bad Name!", "display_name": "", "roles": []}, "用户名需为 3–40 位小写字母、数字或 _ . -。"),
+        (
+            {"username": "Bad Name!", "display_name": "", "roles": []},
+            "用户名需为 3–40 位小写字母、数字或 _ . -。",
+        ),
         ({"username": "taken", "display_name": "", "roles": []}, "这个用户名已经存在。"),
     ]
     for data, username_error in cases:
