@@ -59,8 +59,9 @@ def describe(name: str, thing: object) -> Confirmation:
 
 
 def confirm_question(name: str, thing: object) -> str:
-    """Template global: the question the dialog asks (``hx-confirm``), the same as the page's."""
-    return describe(name, thing).question
+    """Template global: what the dialog says (``hx-confirm``): the page's question and consequence."""
+    confirmation = describe(name, thing)
+    return confirmation.question + confirmation.consequence
 
 
 def confirmed() -> bool:

@@ -63,7 +63,7 @@ def test_deactivating_a_user_asks_first_reactivating_does_not(client, login_as, 
     user = make_user(roles=("editor",), username="zhaoliu")
     url = f"/console/users/{user.id}/active"
     users_page = client.get("/console/users/").get_data(as_text=True)
-    assert f'hx-confirm="确定要停用 {user.display_name}（zhaoliu）的账号吗？"' in users_page
+    assert f'hx-confirm="确定要停用 {user.display_name}（zhaoliu）的账号吗？停用后' in users_page
     html = _asks(client, url, f"确定要停用 {user.display_name}（zhaoliu）的账号吗？")
     assert 'name="active" value="0"' in html
     htmx = client.post(url, data={"active": "0"}, headers=HX)
