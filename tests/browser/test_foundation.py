@@ -101,7 +101,8 @@ def test_sign_in_and_out(page, make_user, browser_login):
     assert page.locator("h1").inner_text() == "工作台"
     page.click("button:has-text('退出登录')")
     page.wait_for_url("**/")
-    assert "您已安全退出" in page.locator(".flashes").inner_text()
+    # the flash area is always on the page (issue 13): wait for the message itself
+    assert "您已安全退出" in page.locator(".flashes .alert").inner_text()
     page.goto("/console/")
     assert "/login?next=" in page.url
 
