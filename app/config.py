@@ -69,6 +69,10 @@ class Config:
     )
     HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT = os.environ.get("HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT", "40 per day")
 
+    # Issue 13: edits to live policy articles wait as drafts; "1" = a second editor (not the draft's last
+    # author) must press 发布修改 (app/policies/services.py).
+    POLICIES_REQUIRE_SECOND_EDITOR = os.environ.get("POLICIES_REQUIRE_SECOND_EDITOR", "0") == "1"
+
     # Issue 12: page cache and browser caching of anonymous public pages (app/web/caching.py).
     CACHE_URL = os.environ.get("CACHE_URL", "simple")  # "simple" per process, redis://… shared, "null" off
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))  # server-side lifetime; 0 = off
