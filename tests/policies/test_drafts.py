@@ -117,7 +117,9 @@ def test_scheduled_change_goes_live_at_its_time(make_article, editor):
 def test_new_edit_unschedules_a_scheduled_change(make_article, editor):
     """Saving again after scheduling clears the time: the new content needs its own decision."""
     article = make_article(body="旧")
-    services.save_article(article, _edit(article, body="新"), "schedule", editor, utcnow() + timedelta(hours=1))
+    services.save_article(
+        article, _edit(article, body="新"), "schedule", editor, utcnow() + timedelta(hours=1)
+    )
     services.save_article(article, _edit(article, body="更新"), "save", editor)
     assert article.draft.publish_at is None
 

@@ -185,7 +185,9 @@ def test_restore_makes_a_new_revision(make_article, editor):
 def test_restore_refuses_a_doc_number_now_taken(make_article, editor):
     """A version whose 文号 another document has since taken cannot be restored silently."""
     article = make_article(doc_number="章民发〔2020〕1号")
-    services.save_article(article, article.snapshot() | {"doc_number": "章民发〔2020〕2号"}, "publish", editor)
+    services.save_article(
+        article, article.snapshot() | {"doc_number": "章民发〔2020〕2号"}, "publish", editor
+    )
     make_article(doc_number="章民发〔2020〕1号", title="抢占文号")
     with pytest.raises(services.PolicyError) as info:
         services.restore_revision(article, article.revisions[-1], editor)
