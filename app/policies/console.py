@@ -122,7 +122,7 @@ def _article_form(article: Article | None):
         preview=preview,
         kind_labels=KINDS,
         status=status,
-        live=services.has_live_version(article),
+        live_version=services.has_live_version(article),
         changes=revisions.diff_draft(article) if article is not None else [],
         second_editor=services.second_editor_required(),
     )

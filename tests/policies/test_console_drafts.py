@@ -105,3 +105,14 @@ def test_revisions_page_preselects_the_latest_content_change(client, login_as, l
     assert 'name="a" value="1" form="diff-form" checked' in html
     assert 'name="b" value="2" form="diff-form" checked' in html
     assert 'name="b" value="3" form="diff-form" checked' not in html
+
+
+def test_buttons_follow_the_article_state(client, login_as, make_article, live):
+    """New and draft articles offer 保存草稿/立即发布; a live one offers 保存修改 and 保存并发布修改."""
+    login_as("editor")
+    draft = make_article(action="save")
+    for url in ("/console/policies/new?kind=policy", f"/console/policies/{draft.id}/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert ">保存草稿</button>" in page and ">立即发布</button>" in page and 'id="live-hint"' not in page
+    page = client.get(f"/console/policies/{live.id}/edit").get_data(as_text=True)
+    assert ">保存修改</button>" in page and ">保存并发布修改</button>" in page and 'id="live-hint"' in page
