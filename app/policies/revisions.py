@@ -88,12 +88,18 @@ def latest_change(revisions: list[ArticleRevision]) -> tuple[int, int] | None:
     return revisions[1].number, revisions[0].number
 
 
+CONTEXT_LINES = 2  # unchanged lines kept around a change; longer unchanged runs fold into one "skip" line
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def diff_data(old: dict, new: dict) -> list[FieldDiff]:
-    """Line diff per changed field of two snapshots."""
+    """Line diff per changed field of two snapshots (line endings ignored, long unchanged runs folded)."""
     diffs = []
     for name in SNAPSHOT_FIELDS:
-        before = "" if old.get(name) is None else str(old.get(name))
-        after = "" if new.get(name) is None else str(new.get(name))
+        before, after = _text(old.get(name)), _text(new.get(name))
         if before == after:
             continue
         lines = []
@@ -102,5 +108,29 @@ def diff_data(old: dict, new: dict) -> list[FieldDiff]:
             if tag == "? ":
                 continue
             lines.append(({"  ": "equal", "- ": "delete", "+ ": "insert"}[tag], line[2:]))
-        diffs.append(FieldDiff(name, FIELD_LABELS[name], lines))
+        diffs.append(FieldDiff(name, FIELD_LABELS[name], _fold(lines)))
     return diffs
+
+
+def _fold(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Replace the middle of each long run of equal lines by ("skip", "……未改动的 N 行……")."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        if lines[i][0] != "equal":
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j][0] == "equal":
+            j += 1
+        run = lines[i:j]
+        head = CONTEXT_LINES if i > 0 else 0  # context after a change
+        tail = CONTEXT_LINES if j < len(lines) else 0  # context before a change
+        hidden = len(run) - head - tail
+        if hidden > 1:
+            out += run[:head] + [("skip", f"……未改动的 {hidden} 行……")] + run[len(run) - tail :]
+        else:
+            out += run
+        i = j
+    return out

@@ -123,7 +123,7 @@ def save_article(article: Article | None, data: dict, action: str, user, publish
 
 def _put_draft(article: Article, content: dict, user, now: datetime) -> ArticleDraft | None:
     """Keep ``content`` as the article's pending draft; content equal to the live version drops the draft."""
-    if content == article.snapshot():
+    if content == jsonable_snapshot(clean(article.snapshot())):
         article.draft = None  # nothing would change: no pending change to keep (delete-orphan)
         return None
     draft = article.draft

@@ -145,7 +145,8 @@ def clean(data: dict) -> dict:
     """Normalise form data for one kind (fields of other kinds are cleared)."""
     cleaned = {name: data.get(name) for name in SNAPSHOT_FIELDS}
     for name in ("title", "summary", "plain_language", "body", "issuer", "source", "doc_number"):
-        cleaned[name] = (cleaned.get(name) or "").strip()
+        # Browsers post textareas with CRLF: store LF so an unchanged field compares equal.
+        cleaned[name] = (cleaned.get(name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     cleaned["doc_number"] = cleaned["doc_number"] or None
     kind = cleaned["kind"]
     if kind != "policy":

@@ -141,3 +141,24 @@ def test_latest_change_skips_status_only_revisions(make_article, editor):
     services.unpublish_article(article, editor)
     assert [r.action for r in article.revisions] == ["撤回发布", "发布", "保存草稿"]
     assert revisions.latest_change(article.revisions) == (1, 2)
+
+
+def test_browser_line_endings_are_no_change(make_article, editor):
+    """A textarea posts CRLF: saving the unchanged body from the form leaves no pending draft and no diff."""
+    article = make_article(body="第一段\n\n第二段")
+    services.save_article(article, _edit(article, body="第一段\r\n\r\n第二段"), "save", editor)
+    assert article.draft is None
+    services.save_article(article, _edit(article, body="第一段\r\n\r\n第二段改"), "save", editor)
+    assert article.draft.data["body"] == "第一段\n\n第二段改"
+    assert [d.name for d in revisions.diff_draft(article)] == ["body"]
+
+
+def test_long_unchanged_runs_are_folded_in_diffs(make_article, editor):
+    """Unchanged lines far from a change are folded into one "未改动" line (two lines of context stay)."""
+    body = "\n".join(f"第{n}行" for n in range(1, 21))
+    article = make_article(body=body)
+    services.save_article(article, _edit(article, body=body.replace("第10行", "第十行")), "save", editor)
+    (diff,) = revisions.diff_draft(article)
+    assert ("skip", "……未改动的 7 行……") in diff.lines
+    assert ("equal", "第8行") in diff.lines and ("equal", "第12行") in diff.lines
+    assert ("equal", "第5行") not in diff.lines
