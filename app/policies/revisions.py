@@ -92,7 +92,8 @@ CONTEXT_LINES = 2  # unchanged lines kept around a change; longer unchanged runs
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+    """A field as comparable text: line endings and surrounding blank space do not count as changes."""
+    return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def diff_data(old: dict, new: dict) -> list[FieldDiff]:

@@ -148,6 +148,12 @@ def test_browser_line_endings_are_no_change(make_article, editor):
     article = make_article(body="第一段\n\n第二段")
     services.save_article(article, _edit(article, body="第一段\r\n\r\n第二段"), "save", editor)
     assert article.draft is None
+    article.body += "\n"  # e.g. demo Markdown files end with a newline; the form's text is stripped
+    db.session.commit()
+    services.save_article(
+        article, _edit(article, summary="新摘要", body="第一段\r\n\r\n第二段"), "save", editor
+    )
+    assert [d.name for d in revisions.diff_draft(article)] == ["summary"]
     services.save_article(article, _edit(article, body="第一段\r\n\r\n第二段改"), "save", editor)
     assert article.draft.data["body"] == "第一段\n\n第二段改"
     assert [d.name for d in revisions.diff_draft(article)] == ["body"]
