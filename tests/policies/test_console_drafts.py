@@ -1,9 +1,12 @@
 """Editor console for pending changes (issue 13): 有未发布的修改, diff, 发布修改, 放弃修改, restore, approval."""
 
+from datetime import timedelta
+
 import pytest
 
 from app.extensions import db
 from app.policies import services
+from app.web.time import CHINA_TZ, utcnow
 from tests.policies.test_console import _form
 
 
@@ -116,3 +119,13 @@ def test_buttons_follow_the_article_state(client, login_as, make_article, live):
         assert ">保存草稿</button>" in page and ">立即发布</button>" in page and 'id="live-hint"' not in page
     page = client.get(f"/console/policies/{live.id}/edit").get_data(as_text=True)
     assert ">保存修改</button>" in page and ">保存并发布修改</button>" in page and 'id="live-hint"' in page
+
+
+def test_schedule_a_change_from_the_form(client, login_as, live):
+    """定时发布修改 keeps the live page and shows when the change takes effect (the form keeps the time)."""
+    login_as("editor")
+    when = (utcnow() + timedelta(days=1)).astimezone(CHINA_TZ).strftime("%Y-%m-%dT%H:%M")
+    assert _edit(client, live, action="schedule", body="明天生效。", publish_at=when).status_code == 303
+    page = client.get(f"/console/policies/{live.id}/edit").get_data(as_text=True)
+    assert "修改已设置定时发布" in page and "生效。" in page and f'value="{when}"' in page
+    assert "15 桌" in client.get(f"/policies/{live.slug}").get_data(as_text=True)
