@@ -68,6 +68,7 @@ def _show_booking(booking, message: str | None = None, status: int = 200):
         move_options=services.next_free_slots(booking) if can_change and booking.needs_move else [],
         form=ConfirmForm(formdata=None),
         message=message,
+        message_ok=status < 400,  # ``status`` itself is the response's, not the template's
         status=status,
     )
 

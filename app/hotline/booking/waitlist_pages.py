@@ -93,6 +93,7 @@ def _entry_page(entry, message: str | None = None, status: int = 200):
         form=ConfirmForm(formdata=None),
         offer_open=entry.offer_open(),
         message=message,
+        message_ok=status < 400,
         status=status,
     )
 
