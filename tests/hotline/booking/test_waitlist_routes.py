@@ -22,13 +22,15 @@ def _to_time_step(client, mode="phone"):
 
 
 def test_time_step_offers_the_waitlist_for_a_full_day(client, full_slot):
-    """A full day shows 已约满 · 加入候补, both as a full page and in the htmx picker fragment."""
+    """A full day shows 已约满 · 加入候补 below the form; when every day is full the picker says so too."""
     _to_time_step(client)
     day = full_slot.local_start.date().isoformat()
     page = client.get("/hotline/book/time").get_data(as_text=True)
-    assert "加入候补" in page and f"/hotline/waitlist/join?date={day}" in page
+    assert "已约满 · 加入候补" in page and f"/hotline/waitlist/join?date={day}" in page
+    assert "可以在下面加入候补" in page  # no other day is free
     fragment = client.get(f"/hotline/slots?mode=phone&for=book&date={day}", headers={"HX-Request": "true"})
-    assert "加入候补" in fragment.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+    html = fragment.get_data(as_text=True)
+    assert "可以在下面加入候补" in html and "<html" not in html
 
 
 def test_join_shows_every_error_at_once_and_keeps_input(client, full_slot):
