@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-import chinese_calendar
 from flask import current_app
 from sqlalchemy import delete, exists, select, update
 
@@ -27,16 +26,6 @@ from app.hotline.booking.models import (
 from app.web.time import CHINA_TZ, local_day_bounds, local_now, utcnow
 
 log = logging.getLogger(__name__)
-HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利纪念日",
-}
 
 
 # --- settings ---------------------------------------------------------------------------------------
@@ -323,7 +312,7 @@ def _active_bookings_on(day: date, now: datetime | None = None) -> list[Booking]
     )
 
 
-def _ask_to_move(day: date, reason: str) -> int:
+def ask_to_move(day: date, reason: str) -> int:
     """Flag the day's coming bookings for a move and tell case management (inside the caller's transaction)."""
     db.session.flush()
     flagged = 0
@@ -350,7 +339,7 @@ def add_closure(day: date, reason: str, source: str = "manual") -> Closure:
     closure = Closure(closed_on=day, reason=reason.strip()[:100], source=source)
     db.session.add(closure)
     try:
-        _ask_to_move(day, closure.reason)
+        ask_to_move(day, closure.reason)
     except Exception:
         db.session.rollback()
         raise
@@ -381,40 +370,3 @@ def remove_extra_workday(extra: ExtraWorkday) -> None:
     """Remove a make-up workday."""
     db.session.delete(extra)
     db.session.commit()
-
-
-def prefill_holidays(year: int) -> tuple[int, int]:
-    """Add the year's public holidays (closures) and 调休 workdays from ``chinese-calendar``.
-
-    Days already present (perhaps edited by hand) are left alone. Returns (closures, workdays) added.
-    """
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    try:
-        chinese_calendar.get_holiday_detail(start)
-        chinese_calendar.get_holiday_detail(end)
-    except NotImplementedError:
-        raise ScheduleError(
-            f"{year} 年的放假安排还没有收录（国务院通知发布后更新软件包），请手动添加。"
-        ) from None
-    closed = set(db.session.scalars(select(Closure.closed_on).where(Closure.closed_on.between(start, end))))
-    extra = set(
-        db.session.scalars(select(ExtraWorkday.work_on).where(ExtraWorkday.work_on.between(start, end)))
-    )
-    added_closures = added_workdays = 0
-    day = start
-    while day <= end:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if day not in closed and day not in extra:
-            if is_holiday and name:
-                label = HOLIDAY_NAMES.get(str(name), str(name))
-                db.session.add(Closure(closed_on=day, reason=f"{label}放假", source="holiday"))
-                _ask_to_move(day, f"{label}放假")
-                added_closures += 1
-            elif not is_holiday and day.weekday() >= 5:
-                label = HOLIDAY_NAMES.get(str(name), "") if name else ""
-                reason = f"{label}调休上班" if label else "调休上班"
-                db.session.add(ExtraWorkday(work_on=day, use_weekday=0, reason=reason, source="holiday"))
-                added_workdays += 1
-        day += timedelta(days=1)
-    db.session.commit()
-    return added_closures, added_workdays

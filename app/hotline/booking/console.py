@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import triage
 from app.hotline.blueprint import bp
-from app.hotline.booking import calendar, waitlist
+from app.hotline.booking import calendar, holidays, waitlist
 from app.hotline.booking.errors import ScheduleError
 from app.hotline.booking.forms import (
     ClosureForm,
@@ -201,7 +201,7 @@ def schedule_holidays():
     if not form.validate_on_submit():
         return _overview_with(422, holiday_form=form)
     try:
-        closures, workdays = calendar.prefill_holidays(form.year.data)
+        closures, workdays = holidays.prefill_holidays(form.year.data)
     except ScheduleError as exc:
         form.year.errors.append(exc.message)
         return _overview_with(422, holiday_form=form)

@@ -19,7 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.hotline import signals
 from app.hotline.booking import calendar
-from app.hotline.booking.errors import AlreadyBooked, HotlineError, InvalidBooking, SlotUnavailable
+from app.hotline.booking.errors import (
+    AlreadyBooked,
+    HotlineError,
+    InvalidBooking,
+    OfferGone,
+    SlotUnavailable,
+    WaitlistNotFound,
+)
 from app.hotline.booking.models import (
     CONSENT_VERSION,
     MODES,
@@ -42,15 +49,6 @@ from app.web.time import local_day_bounds, utcnow
 
 log = logging.getLogger(__name__)
 MAX_OFFERS_PER_CALL = 50
-
-
-class WaitlistNotFound(HotlineError):
-    status = 404
-    default = "没有找到对应的候补。请核对候补编号和手机号码；如有疑问，请拨打热线电话。"
-
-
-class OfferGone(HotlineError):
-    default = "这个空位的保留时间已过，已经让给下一位候补的居民。您可以重新加入候补，或选择其他时间。"
 
 
 @dataclass
