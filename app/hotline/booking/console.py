@@ -53,9 +53,11 @@ def _overview_context() -> dict:
     ).all()
     start, _ = local_day_bounds(today)
     upcoming = db.session.scalars(select(Slot).where(Slot.start_at >= start)).all()
+    calls = [(c, len(calendar.bookings_to_move(c.closed_on))) for c in closures if c.closed_on >= today]
     return {
         "rules": rules,
         "closures": closures,
+        "closure_calls": [(c, n) for c, n in calls if n],
         "extras": extras,
         "weekdays": WEEKDAYS,
         "slot_count": len(upcoming),

@@ -102,3 +102,14 @@ def test_unknown_closure_is_404(client, login_as):
     login_as("counselor")
     assert client.get("/console/hotline/schedule/closures/999/calls").status_code == 404
     assert db.session.scalar(select(Closure)) is None
+
+
+def test_schedule_page_links_to_open_call_lists(client, login_as, book, create_slot):
+    """The schedule page lists closed days that still have bookings to move, linking their call lists."""
+    booking = book(create_slot())
+    closure = calendar.add_closure(booking.slot.local_start.date(), "培训")
+    login_as("counselor")
+    page = client.get("/console/hotline/schedule/").get_data(as_text=True)
+    assert (
+        f"/console/hotline/schedule/closures/{closure.id}/calls" in page and "1 个预约 · 改期来电名单" in page
+    )
