@@ -160,3 +160,16 @@ def test_no_overbooking_when_an_offer_and_a_booking_race_for_a_place(full_day, b
         book(db.session.get(Slot, slot.id), phone="13700009999")
     assert db.session.scalar(select(func.count()).select_from(Booking).where(Booking.status == "booked")) == 0
     assert db.session.get(Slot, slot.id).booked == 1
+
+
+def test_the_waitlist_job_passes_lapsed_offers_on(runner, full_day):
+    """``flask jobs run waitlist`` (every 10 minutes in production) lets a lapsed offer pass to the next person."""
+    slot, booking = full_day
+    first = _join(slot.local_start.date())
+    second = _join(slot.local_start.date(), phone="13900002222")
+    services.cancel_booking(booking.reference, "13812341234")
+    db.session.get(WaitlistEntry, first.id).offer_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "run", "waitlist"])
+    assert result.exit_code == 0, result.output
+    assert db.session.get(WaitlistEntry, second.id).status == "offered"
