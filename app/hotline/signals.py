@@ -12,6 +12,8 @@ receivers run synchronously and may only flush: if one raises, the booking fails
   sets ``entry.case_id`` to the case that carries the counselor's reminder call.
 - ``places_freed``: sent AFTER the commit that gave places back (cancel, move, new slots or capacity);
   keywords ``day`` (local date) and ``mode``, or neither when any day may have changed.
+- ``day_closed``: sent AFTER the commit that closed a day; keyword ``day`` (local date). The waitlist
+  ends its entries for that day.
 - ``waitlist_lapsed``: sender = the ``WaitlistEntry`` whose offer expired unanswered.
 """
 
@@ -26,3 +28,4 @@ booking_needs_move = _signals.signal("hotline-booking-needs-move")
 waitlist_offered = _signals.signal("hotline-waitlist-offered")
 waitlist_lapsed = _signals.signal("hotline-waitlist-lapsed")
 places_freed = _signals.signal("hotline-places-freed")
+day_closed = _signals.signal("hotline-day-closed")

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     """Attach ``flask hotline slots``, the waitlist's offers, the schedule console tile and the demo schedule."""
     hotline_cli.add_command(slots_command)
     signals.places_freed.connect(waitlist.on_places_freed)
+    signals.day_closed.connect(waitlist.on_day_closed)
     registry = get_registry(app)
     registry.console.append(
         ConsoleEntry(

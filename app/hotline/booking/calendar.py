@@ -344,6 +344,7 @@ def add_closure(day: date, reason: str, source: str = "manual") -> Closure:
         db.session.rollback()
         raise
     db.session.commit()
+    signals.day_closed.send(None, day=day)
     return closure
 
 

@@ -287,6 +287,7 @@ WAITLIST_STATUSES = {
     "booked": "已预约",
     "expired": "已过期",
     "cancelled": "已退出候补",
+    "day_closed": "这一天暂停服务，候补已结束",
 }
 
 

@@ -259,6 +259,18 @@ def on_places_freed(_sender=None, day: date | None = None, mode: str | None = No
         log.exception("hotline: waitlist offers failed; the next change or lookup retries")
 
 
+def on_day_closed(_sender=None, day: date | None = None, **_) -> None:
+    """Receiver of ``signals.day_closed``: entries for that day end (a held place is given back)."""
+    now = utcnow()
+    ids = db.session.scalars(
+        select(WaitlistEntry.id).where(
+            WaitlistEntry.wanted_on == day, WaitlistEntry.status.in_(("waiting", "offered"))
+        )
+    ).all()
+    for entry_id in ids:
+        with_sqlite_retry(lambda entry_id=entry_id: _release(entry_id, "day_closed", now, False))
+
+
 def _release(entry_id: int, status: str, now: datetime, only_expired: bool) -> WaitlistEntry | None:
     """End an offer or a place in line (conditional UPDATE) and give a held place back; None if raced."""
     db.session.commit()

@@ -173,3 +173,16 @@ def test_the_waitlist_job_passes_lapsed_offers_on(runner, full_day):
     result = runner.invoke(args=["jobs", "run", "waitlist"])
     assert result.exit_code == 0, result.output
     assert db.session.get(WaitlistEntry, second.id).status == "offered"
+
+
+def test_closing_the_day_ends_its_waitlist(full_day):
+    """Closing a day ends the entries waiting for it; a held place there is given back."""
+    slot, booking = full_day
+    offered = _join(slot.local_start.date())
+    waiting = _join(slot.local_start.date(), phone="13900002222")
+    services.cancel_booking(booking.reference, "13812341234")
+    calendar.add_closure(slot.local_start.date(), "停电")
+    assert db.session.get(WaitlistEntry, offered.id).status == "day_closed"
+    assert db.session.get(WaitlistEntry, waiting.id).status == "day_closed"
+    assert db.session.get(Slot, slot.id).booked == 0
+    assert "暂停服务" in db.session.get(WaitlistEntry, waiting.id).status_label
