@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.hotline.booking.calendar import materialize_slots
-from app.hotline.booking.waitlist import expire_offers
+from app.hotline.booking.offers import expire_offers
 from app.hotline.cases.purge import purge_personal_data
 from app.ops.locks import job_lock
 from app.ops.models import JobRun

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import triage
 from app.hotline.blueprint import bp
-from app.hotline.booking import calendar, holidays, waitlist
+from app.hotline.booking import calendar, holidays, offers
 from app.hotline.booking.errors import ScheduleError
 from app.hotline.booking.forms import (
     ClosureForm,
@@ -229,7 +229,7 @@ def schedule_settings():
     current = {
         "booking_days": calendar.booking_days(),
         "min_notice_hours": int(calendar.min_notice().total_seconds() // 3600),
-        "waitlist_hold_hours": waitlist.hold_hours(),
+        "waitlist_hold_hours": offers.hold_hours(),
         "urgent_keywords": "\n".join(triage.urgent_keywords()),
     }
     form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()

@@ -1,10 +1,8 @@
-"""Waitlist: residents wait for a full day; a freed place is offered to the first in line, held for a while.
+"""Waitlist: residents join the line for a full day and mode, look their entry up, accept or leave.
 
-An offer takes the place with the same conditional UPDATE as a booking (``booked < capacity``), so a held
-place is never sold twice; the entry moves ``waiting → offered`` with a conditional UPDATE too, so two
-places freed at once never go to one person. Accepting turns the held place into a booking; an offer not
-accepted within ``waitlist_hold_hours`` lapses and the place passes to the next person waiting.
-Offers are made after the commit that freed a place (``signals.places_freed``), in their own transactions.
+A freed place is offered to the first in line and held for a while (``offers``); accepting turns the
+held place into a booking without taking a second place. Entries keep personal data like bookings do:
+encrypted nickname and phone, HMAC phone hash, consent time and version, erased by the purge.
 """
 
 import logging
@@ -12,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +34,7 @@ from app.hotline.booking.models import (
     WaitlistEntry,
     clean_reference,
 )
+from app.hotline.booking.offers import expire_offers, offer_free_places, release
 from app.hotline.booking.services import (
     BookingInput,
     announce,
@@ -45,10 +43,9 @@ from app.hotline.booking.services import (
     with_sqlite_retry,
 )
 from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
-from app.web.time import local_day_bounds, utcnow
+from app.web.time import utcnow
 
 log = logging.getLogger(__name__)
-MAX_OFFERS_PER_CALL = 50
 
 
 @dataclass
@@ -61,14 +58,6 @@ class WaitlistInput:
     nickname: str = ""
     phone: str = ""
     consent: bool = False
-
-
-def hold_hours() -> int:
-    """How long an offered place is held for the resident (console setting, else config)."""
-    value = calendar.get_setting("waitlist_hold_hours")
-    if value and value.isdigit():
-        return int(value)
-    return int(current_app.config["HOTLINE_WAITLIST_HOLD_HOURS"])
 
 
 def _active_key(hashed: str, day: date, mode: str) -> str:
@@ -157,169 +146,6 @@ def find_entry(reference: str, phone: str) -> WaitlistEntry:
     return entry
 
 
-def _free_slot_ids(day: date, mode: str, now: datetime) -> list[int]:
-    if calendar.is_closed(day):
-        return []
-    earliest, latest = calendar.booking_window(now)
-    start, end = local_day_bounds(day)
-    return list(
-        db.session.scalars(
-            select(Slot.id)
-            .where(
-                Slot.mode == mode,
-                Slot.booked < Slot.capacity,
-                Slot.start_at >= max(start, earliest),
-                Slot.start_at < min(end, latest),
-            )
-            .order_by(Slot.start_at)
-        )
-    )
-
-
-def _first_waiting(day: date, mode: str) -> int | None:
-    return db.session.scalar(
-        select(WaitlistEntry.id)
-        .where(WaitlistEntry.wanted_on == day, WaitlistEntry.mode == mode, WaitlistEntry.status == "waiting")
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
-        .limit(1)
-    )
-
-
-def _offer_one(day: date, mode: str, now: datetime) -> bool:
-    """One transaction: hold one free place of the day for the first person waiting. False when none."""
-    db.session.commit()  # end any read transaction: the first write below takes the lock
-    if _first_waiting(day, mode) is None:
-        return False
-    for slot_id in _free_slot_ids(day, mode, now):
-        held = db.session.execute(
-            update(Slot)
-            .where(Slot.id == slot_id, Slot.booked < Slot.capacity)
-            .values(booked=Slot.booked + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if held.rowcount == 1:
-            break
-    else:
-        db.session.rollback()
-        return False
-    while (entry_id := _first_waiting(day, mode)) is not None:
-        taken = db.session.execute(
-            update(WaitlistEntry)
-            .where(WaitlistEntry.id == entry_id, WaitlistEntry.status == "waiting")
-            .values(
-                status="offered",
-                offered_slot_id=slot_id,
-                offered_at=now,
-                offer_expires_at=now + timedelta(hours=hold_hours()),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:
-            break  # else someone else's offer took this person first: try the next in line
-    else:
-        db.session.rollback()
-        return False
-    entry = db.session.get(WaitlistEntry, entry_id, populate_existing=True)
-    announce(signals.waitlist_offered, entry)
-    db.session.commit()
-    log.info("hotline: waitlist entry %s offered slot %s", entry_id, slot_id)
-    return True
-
-
-def offer_free_places(day: date, mode: str, now: datetime | None = None) -> int:
-    """Offer every free place of ``day``/``mode`` to the people waiting, first come first; the count."""
-    now = now or utcnow()
-    count = 0
-    while count < MAX_OFFERS_PER_CALL and with_sqlite_retry(lambda: _offer_one(day, mode, now)):
-        count += 1
-    return count
-
-
-def offer_everywhere(now: datetime | None = None) -> int:
-    """Offer free places on every day someone waits for (after the slots were regenerated)."""
-    now = now or utcnow()
-    pairs = db.session.execute(
-        select(WaitlistEntry.wanted_on, WaitlistEntry.mode)
-        .where(WaitlistEntry.status == "waiting")
-        .distinct()
-    ).all()
-    return sum(offer_free_places(day, mode, now) for day, mode in pairs)
-
-
-def on_places_freed(_sender=None, day: date | None = None, mode: str | None = None, **_) -> None:
-    """Receiver of ``signals.places_freed`` (after the commit): pass the places on, never fail the sender."""
-    try:
-        expire_offers()
-        if day is not None and mode is not None:
-            offer_free_places(day, mode)
-        else:
-            offer_everywhere()
-    except Exception:
-        db.session.rollback()
-        log.exception("hotline: waitlist offers failed; the next change or lookup retries")
-
-
-def on_day_closed(_sender=None, day: date | None = None, **_) -> None:
-    """Receiver of ``signals.day_closed``: entries for that day end (a held place is given back)."""
-    now = utcnow()
-    ids = db.session.scalars(
-        select(WaitlistEntry.id).where(
-            WaitlistEntry.wanted_on == day, WaitlistEntry.status.in_(("waiting", "offered"))
-        )
-    ).all()
-    for entry_id in ids:
-        with_sqlite_retry(lambda entry_id=entry_id: _release(entry_id, "day_closed", now, False))
-
-
-def _release(entry_id: int, status: str, now: datetime, only_expired: bool) -> WaitlistEntry | None:
-    """End an offer or a place in line (conditional UPDATE) and give a held place back; None if raced."""
-    db.session.commit()
-    condition = [WaitlistEntry.id == entry_id]
-    if only_expired:
-        condition += [WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now]
-    else:
-        condition.append(WaitlistEntry.status.in_(("waiting", "offered")))
-    entry = db.session.get(WaitlistEntry, entry_id)
-    held_slot = entry.offered_slot_id if entry.status == "offered" else None
-    done = db.session.execute(
-        update(WaitlistEntry)
-        .where(*condition)
-        .values(status=status, active_key=None)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        db.session.rollback()
-        return None
-    if held_slot is not None:
-        db.session.execute(
-            update(Slot)
-            .where(Slot.id == held_slot, Slot.booked > 0)
-            .values(booked=Slot.booked - 1)
-            .execution_options(synchronize_session=False)
-        )
-    entry = db.session.get(WaitlistEntry, entry_id, populate_existing=True)
-    if status == "expired":
-        announce(signals.waitlist_lapsed, entry)
-    db.session.commit()
-    return entry
-
-
-def expire_offers(now: datetime | None = None) -> int:
-    """Let offers past their hold time lapse and pass each place to the next in line; the count."""
-    now = now or utcnow()
-    stale = db.session.execute(
-        select(WaitlistEntry.id, WaitlistEntry.wanted_on, WaitlistEntry.mode).where(
-            WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now
-        )
-    ).all()
-    count = 0
-    for entry_id, day, mode in stale:
-        if with_sqlite_retry(lambda entry_id=entry_id: _release(entry_id, "expired", now, True)):
-            count += 1
-            offer_free_places(day, mode, now)
-    return count
-
-
 def leave_waitlist(reference: str, phone: str, now: datetime | None = None) -> WaitlistEntry:
     """The resident leaves the line (an offered place goes to the next person)."""
     now = now or utcnow()
@@ -327,7 +153,7 @@ def leave_waitlist(reference: str, phone: str, now: datetime | None = None) -> W
     if not entry.is_active:
         raise HotlineError("这个候补已经结束，不需要退出。")
     day, mode, entry_id = entry.wanted_on, entry.mode, entry.id
-    left = with_sqlite_retry(lambda: _release(entry_id, "cancelled", now, False))
+    left = with_sqlite_retry(lambda: release(entry_id, "cancelled", now, False))
     if left is None:
         raise HotlineError("这个候补刚刚有了变化，请重新查询。")
     offer_free_places(day, mode, now)

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 
 from app.extensions import limiter
 from app.hotline.blueprint import bp
-from app.hotline.booking import services, waitlist, wizard
+from app.hotline.booking import offers, services, waitlist, wizard
 from app.hotline.booking.forms import ConfirmForm, WaitlistForm
 from app.hotline.booking.models import MODES, TOPICS
 from app.hotline.privacy import seal, unseal
@@ -101,7 +101,7 @@ def _entry_page(entry, message: str | None = None, status: int = 200):
 @bp.get("/hotline/waitlist/entry")
 def waitlist_entry():
     """The waitlist entry opened in this browser: its place, or an offer with a one-tap accept."""
-    waitlist.expire_offers()
+    offers.expire_offers()
     entry, _phone = _opened()
     if entry is None:
         return redirect(url_for("hotline.manage"), code=303)

@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app, redirect, session, url_for
 
 from app.extensions import db
-from app.hotline.booking import calendar, waitlist
+from app.hotline.booking import calendar, offers, waitlist
 from app.hotline.booking.models import MODES, TOPICS, Slot
 from app.hotline.booking.services import BookingInput
 from app.hotline.privacy import phone_hash, seal, unseal
@@ -136,7 +136,7 @@ def parse_day(raw: str | None) -> date | None:
 def picker(mode: str, day: date | None, exclude_slot: int | None = None, with_waitlist: bool = False) -> dict:
     """Context for the day list and the slot list of one day (and, when booking, the full days to wait for)."""
     if with_waitlist:
-        waitlist.expire_offers()  # a lapsed hold frees its place (or passes it on) before days are counted
+        offers.expire_offers()  # a lapsed hold frees its place (or passes it on) before days are counted
     days = calendar.available_days(mode)
     bookable = {d for d, _ in days}
     if day not in bookable:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.hotline.booking import calendar, services, waitlist
+from app.hotline.booking import calendar, offers, services, waitlist
 from app.hotline.booking.errors import AlreadyBooked, InvalidBooking
 from app.hotline.booking.models import Booking, Slot, WaitlistEntry
 from app.hotline.cases.models import FOLLOW_UP_REMINDER, Case
@@ -99,7 +99,7 @@ def test_an_offer_lapses_and_passes_to_the_next(app, full_day):
     services.cancel_booking(booking.reference, "13812341234")
     later = utcnow() + timedelta(hours=app.config["HOTLINE_WAITLIST_HOLD_HOURS"], minutes=1)
 
-    assert waitlist.expire_offers(later) == 1
+    assert offers.expire_offers(later) == 1
     assert db.session.get(WaitlistEntry, first.id).status == "expired"
     assert db.session.get(WaitlistEntry, second.id).status == "offered"
     assert db.session.get(Slot, slot.id).booked == 1
