@@ -113,3 +113,13 @@ def test_schedule_page_links_to_open_call_lists(client, login_as, book, create_s
     assert (
         f"/console/hotline/schedule/closures/{closure.id}/calls" in page and "1 个预约 · 改期来电名单" in page
     )
+
+
+def test_reminder_calls_reach_the_counselors_today(client, login_as, book, create_slot):
+    """The closed day's reminder call is in the counselor's 今日 list with its case."""
+    booking = book(create_slot())
+    calendar.add_closure(booking.slot.local_start.date(), "培训")
+    case = db.session.scalar(select(Case).where(Case.booking_id == booking.id))
+    login_as("counselor")
+    page = client.get("/console/hotline/").get_data(as_text=True)
+    assert case.number in page and "提醒来电" in page
