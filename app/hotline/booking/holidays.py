@@ -6,6 +6,7 @@ import chinese_calendar
 from sqlalchemy import select
 
 from app.extensions import db
+from app.hotline import signals
 from app.hotline.booking import calendar
 from app.hotline.booking.errors import ScheduleError
 from app.hotline.booking.models import Closure, ExtraWorkday
@@ -25,7 +26,8 @@ HOLIDAY_NAMES = {
 def prefill_holidays(year: int) -> tuple[int, int]:
     """Add the year's public holidays (closures) and 调休 workdays from ``chinese-calendar``.
 
-    Days already present (perhaps edited by hand) are left alone. Returns (closures, workdays) added.
+    Days already present (perhaps edited by hand) are left alone; bookings on a new holiday are flagged to
+    move and its waitlist ends, as for any closure. Returns (closures, workdays) added.
     """
     start, end = date(year, 1, 1), date(year, 12, 31)
     try:
@@ -40,6 +42,7 @@ def prefill_holidays(year: int) -> tuple[int, int]:
         db.session.scalars(select(ExtraWorkday.work_on).where(ExtraWorkday.work_on.between(start, end)))
     )
     added_closures = added_workdays = 0
+    closed_now: list[date] = []
     day = start
     while day <= end:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
@@ -48,6 +51,7 @@ def prefill_holidays(year: int) -> tuple[int, int]:
                 label = HOLIDAY_NAMES.get(str(name), str(name))
                 db.session.add(Closure(closed_on=day, reason=f"{label}放假", source="holiday"))
                 calendar.ask_to_move(day, f"{label}放假")
+                closed_now.append(day)
                 added_closures += 1
             elif not is_holiday and day.weekday() >= 5:
                 label = HOLIDAY_NAMES.get(str(name), "") if name else ""
@@ -56,4 +60,6 @@ def prefill_holidays(year: int) -> tuple[int, int]:
                 added_workdays += 1
         day += timedelta(days=1)
     db.session.commit()
+    for closed_day in closed_now:
+        signals.day_closed.send(None, day=closed_day)
     return added_closures, added_workdays
