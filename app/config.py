@@ -42,6 +42,9 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = True
     HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "0531-83212345")
     HOTLINE_DATA_KEY = os.environ.get("HOTLINE_DATA_KEY")  # Fernet key(s), comma separated; newest first
+    # Keys the phone lookup hash; unset = derived from the oldest HOTLINE_DATA_KEY (keep that key listed).
+    HOTLINE_HASH_KEY = os.environ.get("HOTLINE_HASH_KEY") or None
+    HOTLINE_WAITLIST_HOLD_HOURS = int(os.environ.get("HOTLINE_WAITLIST_HOLD_HOURS", "2"))
     HOTLINE_RETENTION_DAYS = int(os.environ.get("HOTLINE_RETENTION_DAYS", "180"))
     BUREAU_NAME = "济南市章丘区民政局"
     LOGIN_MAX_FAILURES = 5

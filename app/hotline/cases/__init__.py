@@ -6,7 +6,7 @@ Booking events arrive through ``app.hotline.signals``; receivers live in ``handl
 from flask import Flask
 
 from app.hotline import signals
-from app.hotline.cases import demo, handlers, reports, routes  # noqa: F401  (views register on hotline.bp)
+from app.hotline.cases import calls, demo, handlers, reports, routes  # noqa: F401  (views register on hotline.bp)
 from app.hotline.cases.cli import purge_command
 from app.hotline.cli import hotline_cli
 from app.web.registry import ConsoleEntry, get_registry
@@ -17,6 +17,9 @@ def init_app(app: Flask) -> None:
     signals.booking_created.connect(handlers.booking_created)
     signals.booking_moved.connect(handlers.booking_moved)
     signals.booking_cancelled.connect(handlers.booking_cancelled)
+    signals.booking_needs_move.connect(handlers.booking_needs_move)
+    signals.waitlist_offered.connect(handlers.waitlist_offered)
+    signals.waitlist_lapsed.connect(handlers.waitlist_lapsed)
     hotline_cli.add_command(purge_command)
     registry = get_registry(app)
     registry.console.append(

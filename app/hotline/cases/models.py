@@ -44,8 +44,8 @@ CALL_CONNECTED, CALL_MISSED, CALL_MESSAGE, CALL_VISIT = "已接通", "未接通"
 CALL_RESULTS = (CALL_CONNECTED, CALL_MISSED, CALL_MESSAGE, CALL_VISIT)
 CONTACT_RESULTS = (CALL_CONNECTED, CALL_VISIT)
 
-SOURCE_BOOKING, SOURCE_PHONE_IN = "booking", "phone_in"
-SOURCES = {SOURCE_BOOKING: "网上预约", SOURCE_PHONE_IN: "来电"}
+SOURCE_BOOKING, SOURCE_PHONE_IN, SOURCE_WAITLIST = "booking", "phone_in", "waitlist"
+SOURCES = {SOURCE_BOOKING: "网上预约", SOURCE_PHONE_IN: "来电", SOURCE_WAITLIST: "预约候补"}
 
 FOLLOW_UP_VISIT, FOLLOW_UP_REMINDER = "回访", "提醒来电"
 
@@ -271,6 +271,7 @@ class AccessLog(db.Model):
         "export": "导出统计",
         "list_today": "查看今日列表",
         "list_cases": "查看个案列表",
+        "call_list": "查看改期来电名单（含完整电话）",
     }
 
     @property
