@@ -153,8 +153,11 @@ class PlaceForm(FlaskForm):
         }
 
     def load(self, place) -> None:
-        """Fill the form from an entry (GET of the edit page)."""
-        snap = place.snapshot()
+        """Fill the form from an entry (GET of the edit page): its pending changes when it has some."""
+        self.load_snapshot(place.draft.snapshot if place.draft is not None else place.snapshot())
+
+    def load_snapshot(self, snap: dict) -> None:
+        """Fill the form from a snapshot-shaped dict."""
         for key in ("code", "name", "pinyin", "village", "address", "origin", "history", "story"):
             getattr(self, key).data = snap[key] or ""
         for key in ("category", "town", "era", "protection_level"):

@@ -161,6 +161,9 @@ class PlaceName(db.Model):
         order_by="PlaceRevision.created_at.desc(), PlaceRevision.id.desc()",
         passive_deletes=True,
     )
+    draft: Mapped[PlaceDraft | None] = relationship(
+        back_populates="place", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<PlaceName {self.code} {self.name} {self.status}>"
@@ -187,11 +190,21 @@ class PlaceName(db.Model):
                 groups[kind] = names
         return groups
 
+    @property
+    def has_pending_changes(self) -> bool:
+        """True when a published entry has a draft of changes that is not live yet (有未发布的修改)."""
+        return self.draft is not None
+
+    @property
+    def in_review(self) -> bool:
+        """The entry, or its pending changes, wait for a reviewer."""
+        return self.status == "in_review" or (self.draft is not None and self.draft.state == "in_review")
+
     def can_edit(self, user) -> bool:
-        """Archivists and admins edit entries; entries in review are frozen until reviewed."""
+        """Archivists and admins edit entries; entries (or pending changes) in review are frozen."""
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return user.has_any_role("archivist", "admin") and self.status != "in_review"
+        return user.has_any_role("archivist", "admin") and not self.in_review
 
     def can_review(self, user) -> bool:
         """A different archivist than the author, or an admin, may approve or return an entry."""
@@ -274,6 +287,74 @@ class PlaceName(db.Model):
             "themes": [t.name for t in self.themes],
             "status": self.status,
         }
+
+
+class PlaceDraft(db.Model):
+    """Pending changes to a published entry (Wagtail/Omeka S style): a snapshot-shaped copy of the
+    entry that archivists edit, submit and a second archivist or an admin approves, while the live
+    columns of the PlaceName stay what the public sees. One per entry; deleted when published or
+    discarded. Photos are not part of it (they are not in ``PlaceName.snapshot()``)."""
+
+    __tablename__ = "place_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), unique=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default="editing")  # editing | in_review
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # everyone who saved this draft
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    place: Mapped[PlaceName] = relationship(back_populates="draft")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+    STATE_LABELS = {"editing": "修改中", "in_review": "修改待审核"}
+
+    @property
+    def state_label(self) -> str:
+        return self.STATE_LABELS.get(self.state, self.state)
+
+    def touched_by(self, user) -> bool:
+        """True when ``user`` saved or submitted these changes (so may not approve them)."""
+        uid = getattr(user, "id", None)
+        return uid is not None and (uid in (self.editor_ids or []) or uid == self.submitted_by_id)
+
+    def can_review(self, user) -> bool:
+        """An admin, or an archivist who neither wrote nor submitted the changes, reviews them."""
+        if user is None or not getattr(user, "is_authenticated", False) or self.state != "in_review":
+            return False
+        if user.has_role("admin"):
+            return True
+        return user.has_role("archivist") and not self.touched_by(user)
+
+    def submit(self, user) -> None:
+        """editing → in_review."""
+        if self.state != "editing":
+            raise PlaceStateError("这些修改已经提交审核。")
+        self.state = "in_review"
+        self.submitted_by = user
+        self.submitted_at = utcnow()
+        self.review_comment = ""
+
+    def send_back(self, reviewer: User, comment: str) -> None:
+        """in_review → editing with the reviewer's comment (退回修改)."""
+        if self.state != "in_review":
+            raise PlaceStateError("只有待审核的修改可以退回。")
+        if not comment.strip():
+            raise PlaceStateError("退回时请填写审核意见。")
+        self.state = "editing"
+        self.reviewer = reviewer
+        self.reviewed_at = utcnow()
+        self.review_comment = comment.strip()
 
 
 class PlaceAlias(db.Model):

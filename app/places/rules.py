@@ -20,6 +20,9 @@ STATUS_LABELS = {
     "archived": "已归档",
 }
 
+# The console list's filters: the statuses plus published entries with pending changes.
+LIST_FILTERS = {**STATUS_LABELS, "changed": "有未发布的修改"}
+
 # Every field of an entry with its Chinese label, in form order (the revision diff follows this order).
 FIELD_LABELS = {
     "code": "编号",

@@ -167,7 +167,8 @@ def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_use
     assert client.post(f"/console/places/{place.code}/edit", data=data).status_code == 303
     assert client.post(f"/console/places/{place.code}/submit").status_code == 303
     refused = client.post(f"/console/places/{place.code}/approve")
-    assert refused.status_code == 403 and "不能审核自己提交的条目" in refused.get_data(as_text=True)
+    assert refused.status_code == 303 and refused.location.endswith(f"/console/places/{place.code}")
+    assert "不能审核自己提交的条目" in client.get(refused.location).get_data(as_text=True)
     locked = client.get(f"/console/places/{place.code}/edit")
     assert locked.status_code == 303
     login_as("archivist")
@@ -182,7 +183,11 @@ def test_return_needs_comment(client, login_as, make_user, make_place):
     place = make_place(author)
     services.submit_for_review(place, author)
     login_as("archivist")
-    assert client.post(f"/console/places/{place.code}/return", data={"comment": ""}).status_code == 409
+    refused = client.post(f"/console/places/{place.code}/return", data={"comment": ""})
+    assert refused.status_code == 303  # post/redirect/get: a reload of the page the browser shows is a GET
+    page = client.get(refused.location)
+    assert page.status_code == 200 and "退回时请填写审核意见" in page.get_data(as_text=True)
+    assert "退回时请填写审核意见" not in client.get(refused.location).get_data(as_text=True)  # shown once
     assert (
         client.post(f"/console/places/{place.code}/return", data={"comment": "补充出处"}).status_code == 303
     )
