@@ -197,7 +197,7 @@ class CommentForm(FlaskForm):
 
 
 class PhotoUploadForm(FlaskForm):
-    photo = FileField("照片文件（JPEG、PNG 或 WebP，最大 10 MB）")
+    photo = FileField("照片文件（JPEG、PNG 或 WebP，每张最大 10 MB，可多选）")
     caption = StringField("说明（不填则用文件名）", validators=[Optional(), Length(max=200)])
     credit = StringField("摄影/来源", validators=[Optional(), Length(max=100)])
 

@@ -356,6 +356,28 @@ def test_import_templates_download_and_import_back(client, login_as):
     assert client.get("/console/places/import-template.pdf").status_code == 404
 
 
+def test_several_photos_in_one_upload_keep_the_good_ones(client, login_as, make_place):
+    """Several files in one upload: each is checked on its own; a bad one is named and the good ones stay."""
+    user = login_as("archivist")
+    place = make_place(user)
+    url = f"/console/places/{place.code}/photos"
+    files = [
+        (io.BytesIO(jpeg_with_gps(640, 480)), "正门.jpg"),
+        (io.BytesIO(b"<?php echo 1; ?>"), "shell.jpg"),
+        (io.BytesIO(jpeg_with_gps(480, 640)), "碑文.jpg"),
+    ]
+    response = client.post(url, data={"photo": files})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "1 个文件没有上传" in html and "“shell.jpg”：" in html
+    assert "已上传 2 张照片" in html
+    db.session.refresh(place)
+    assert [p.caption for p in place.photos] == ["正门", "碑文"]
+    both = [(io.BytesIO(jpeg_with_gps(320, 240)), "a.jpg"), (io.BytesIO(jpeg_with_gps(320, 240)), "b.jpg")]
+    assert client.post(url, data={"photo": both}).status_code == 303
+    assert "multiple" in client.get(url).get_data(as_text=True)
+
+
 def test_export_downloads(client, login_as, make_user, make_place, publish):
     """Export links download every entry with status in each format."""
     user = login_as("archivist")
