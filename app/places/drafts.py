@@ -53,10 +53,18 @@ def save_draft(place: PlaceName, data: dict[str, Any], user, note: str = "保存
     if place.draft is not None and place.draft.state == "in_review":
         raise NotAllowed("这些修改正在审核中，审核通过或退回之前不能再改。")
     try:
-        snap = preview_snapshot(place, data, ReferenceMatcher())
+        draft = stage(place, data, user, note, ReferenceMatcher())
     except PlaceError:
         db.session.rollback()
         raise
+    _commit()
+    return draft
+
+
+def stage(place: PlaceName, data: dict[str, Any], user, note: str, matcher) -> PlaceDraft | None:
+    """Write ``data`` as the pending changes of ``place`` without committing (the import calls this in its
+    own transaction); changes in review go back to editing, to be submitted again."""
+    snap = preview_snapshot(place, data, matcher)
     if _code_taken(snap["code"], place.id):
         raise DuplicateCode(f"编号 {snap['code']} 已被其他条目使用。", "code")
     draft = place.draft
@@ -64,19 +72,18 @@ def save_draft(place: PlaceName, data: dict[str, Any], user, note: str = "保存
         if draft is not None:
             db.session.delete(draft)
             place.draft = None
-            _commit()
         return None
     who = recorded_user(user)
     if draft is None:
         draft = PlaceDraft(place=place, editor_ids=[])
         db.session.add(draft)
     draft.snapshot = snap
+    draft.state = "editing"
     draft.author = who
     if who is not None and who.id not in (draft.editor_ids or []):
         draft.editor_ids = [*(draft.editor_ids or []), who.id]
     draft.note = note[:200]
     draft.updated_at = utcnow()
-    _commit()
     return draft
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.places import drafts, revisions, services
 from app.places.errors import DuplicateCode, NotAllowed, PlaceError
+from app.places.importing import apply
 from app.places.models import PlaceDraft, Theme
+from tests.places.samples import csv_bytes
 
 
 @pytest.fixture
@@ -171,3 +173,23 @@ def test_status_only_revision_compares_with_the_latest_content_change(
     assert revisions.default_comparison(history, saved) == created
     assert revisions.default_comparison(history, submitted) == created
     assert revisions.default_comparison(history, created) is None
+
+
+def test_import_over_a_published_entry_saves_pending_changes(app, live, author, make_user):
+    """An archivist's import changes a published entry only as pending changes; an admin's
+    "直接发布" import changes it live, as before."""
+    row = (
+        f"{live.code},{live.name},,革命遗址,文祖街道,三德范村,,117.4131,36.5702,抗日战争时期,,,"
+        "导入的新故事。,,抗战红色足迹,区级文物保护单位"
+    )
+    report = apply.check(csv_bytes(row), "x.csv")
+    assert any("未发布的修改" in p.message for p in report.warnings)
+    report = apply.run(csv_bytes(row), "x.csv", user=author)
+    db.session.expire_all()
+    assert report.staged == 1 and report.updated == 1
+    assert live.story == "联络站多次掩护八路军伤员转移。" and live.draft.snapshot["story"] == "导入的新故事。"
+    apply.run(
+        csv_bytes(row.replace("导入的新故事", "管理员发布的故事")), "x.csv", publish=True, user=make_user()
+    )
+    db.session.expire_all()
+    assert live.story == "管理员发布的故事。"

@@ -132,7 +132,7 @@ def import_confirm(token: str):
         return back
     result = {
         "user_id": current_user.id,
-        **{k: getattr(report, k) for k in ("created", "updated", "published")},
+        **{k: getattr(report, k) for k in ("created", "updated", "published", "staged")},
     }
     _done_path(token).write_text(json.dumps(result))
     blob.unlink(missing_ok=True)

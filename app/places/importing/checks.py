@@ -333,7 +333,10 @@ class _FileCheck:
     def summarise(self) -> None:
         """File-level warnings for published and in-review entries the import would change."""
         for status, message in (
-            ("published", "将更新 {n} 个已发布的条目，导入后公众页面立即变化"),
+            (
+                "published",
+                "涉及 {n} 个已发布的条目：改动保存为“未发布的修改”，审核通过后公众页面才变化（管理员选择“直接发布”时立即生效）",
+            ),
             ("in_review", "将改写 {n} 个正在审核中的条目"),
         ):
             codes = self.touched[status]
