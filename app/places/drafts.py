@@ -54,10 +54,13 @@ def save_draft(place: PlaceName, data: dict[str, Any], user, note: str = "保存
         raise NotAllowed("这些修改正在审核中，审核通过或退回之前不能再改。")
     try:
         draft = stage(place, data, user, note, ReferenceMatcher())
-    except PlaceError:
+        db.session.commit()
+    except IntegrityError as exc:  # another archivist saved the first changes of this entry a moment ago
+        db.session.rollback()
+        raise PlaceError("另一位档案员刚刚保存了这个条目的修改，请返回条目页查看后再改。") from exc
+    except Exception:
         db.session.rollback()
         raise
-    _commit()
     return draft
 
 
