@@ -376,6 +376,9 @@ def test_several_photos_in_one_upload_keep_the_good_ones(client, login_as, make_
     both = [(io.BytesIO(jpeg_with_gps(320, 240)), "a.jpg"), (io.BytesIO(jpeg_with_gps(320, 240)), "b.jpg")]
     assert client.post(url, data={"photo": both}).status_code == 303
     assert "multiple" in client.get(url).get_data(as_text=True)
+    too_long = client.post(f"{url}/{place.photos[0].id}", data={"caption": "长" * 201, "credit": ""})
+    assert too_long.status_code == 303  # post/redirect/get: the browser ends on the photos page, a GET
+    assert "说明最多 200 个字" in client.get(too_long.location).get_data(as_text=True)
 
 
 def test_export_downloads(client, login_as, make_user, make_place, publish):

@@ -83,8 +83,9 @@ def update_photo(code: str, photo_id: int):
     place = place_or_404(code)
     photo = _photo_or_404(place, photo_id)
     form = PhotoEditForm()
-    if not form.validate_on_submit():
-        return _photos_page(place, error="说明最多 200 个字，来源最多 100 个字。", status=422)
+    if not form.validate_on_submit():  # back to the photos page (this URL is POST-only: no 405 on reload)
+        flash("照片说明没有保存：说明最多 200 个字，来源最多 100 个字。", "error")
+        return redirect(url_for(".place_photos", code=place.code, _anchor=f"caption-{photo.id}"), code=303)
     photos.update_photo(photo, form.caption.data, form.credit.data)
     flash("照片说明已保存。", "success")
     return redirect(url_for(".place_photos", code=place.code), code=303)
