@@ -86,7 +86,10 @@ def staff_query(status: str | None = None, q: str = ""):
                 PlaceName.id.in_(alias_match),
             )
         )
-    return query.order_by(PlaceName.updated_at.desc(), PlaceName.id.desc())
+    # Newest work first: an entry's pending changes count as work on it (at most one draft per entry).
+    touched = func.coalesce(PlaceDraft.updated_at, PlaceName.updated_at)
+    query = query.outerjoin(PlaceDraft, PlaceDraft.place_id == PlaceName.id)
+    return query.order_by(touched.desc(), PlaceName.id.desc())
 
 
 def status_counts() -> dict[str, int]:

@@ -108,3 +108,12 @@ def test_status_only_revision_page_compares_the_latest_content_change(client, lo
         f"/console/places/{place.code}/history/{submitted.id}?against={place.revisions[1].id}"
     )
     assert "这个版本只改变了状态" not in chosen.get_data(as_text=True)  # an explicit choice is kept
+
+
+def test_entries_with_fresh_pending_changes_come_first(client, login_as, make_place, live):
+    """The console list orders by the latest work, pending changes included."""
+    user = login_as("archivist")
+    make_place(user, code="ZQ-9303", name="后来新建的条目")
+    services.save_place(dict(live.snapshot(), story="刚改的"), user, live)
+    listing = client.get("/console/places/").get_data(as_text=True)
+    assert listing.index(live.code) < listing.index("ZQ-9303")
