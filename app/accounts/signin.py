@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from app.accounts import mfa, services, sessions
+from app.accounts.landing import landing_url
 from app.accounts.blueprint import bp
 from app.accounts.forms import CodeForm, RecoveryForm
 from app.accounts.models import User
@@ -70,7 +71,7 @@ def finish(user: User, next_url: str | None, after: str | None = None):
     if user.must_change_password:
         flash("请先设置一个新密码。", "info")
         return redirect(url_for("accounts.change_password"))
-    return redirect(after or safe_next(next_url) or url_for("accounts.console"))
+    return redirect(after or safe_next(next_url) or landing_url(user))
 
 
 def _expired():
@@ -173,7 +174,7 @@ def mfa_setup():
 
 def _show_recovery_codes(user: User, codes: list[str]):
     """Finish signing in (if this was the second step) and show the recovery codes once."""
-    next_url = safe_next(_next_url()) or url_for("accounts.console")
+    next_url = safe_next(_next_url()) or landing_url(user)
     if not current_user.is_authenticated:
         finish(user, next_url)
     response = render("accounts/recovery_codes.html", codes=codes, next_url=next_url, status=201)
