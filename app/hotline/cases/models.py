@@ -225,6 +225,10 @@ class CaseNote(db.Model):
     case: Mapped[Case] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship(lazy="joined")
 
+    def can_edit(self, user) -> bool:
+        """Only the note's author edits it; other counselors add a note of their own."""
+        return bool(user is not None and self.author_id is not None and self.author_id == user.id)
+
 
 class FollowUp(db.Model):
     """A task with a due date: a 回访 visit/call, or the reminder call after a no-show."""

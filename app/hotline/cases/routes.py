@@ -325,6 +325,8 @@ def cases_note_edit(number: str, note_id: int):
     note = db.session.get(CaseNote, note_id)
     if note is None or note.case_id != case.id:
         abort(404)
+    if not note.can_edit(current_user):
+        raise CaseError(cases.NOT_AUTHOR, status=403)
     form = NoteForm(formdata=request.form if request.method == "POST" else None, body=note.body)
     status = 200
     if request.method == "POST":

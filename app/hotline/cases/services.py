@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 NOTE_MAX = 2000
 DESCRIPTION_MAX = 500
 PURPOSE_MAX = 200
+NOT_AUTHOR = "只有写这条记录的咨询员本人可以修改它；如需补充或更正，请添加一条新记录。"
 
 
 # --- opening cases --------------------------------------------------------------------------------
@@ -326,6 +327,8 @@ def edit_note(note: CaseNote, actor: User, body: str) -> CaseNote:
     )
     if latest.case.purged_at is not None:
         raise CaseError("这个个案的个人信息已清除，不能再修改记录。")
+    if not latest.can_edit(actor):
+        raise CaseError(NOT_AUTHOR, status=403)
     if latest.id != note.id:
         raise CaseError("这条记录已经被修改过，请在最新版本上修改。", "body")
     if text == latest.body:

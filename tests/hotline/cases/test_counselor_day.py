@@ -1,0 +1,40 @@
+"""Issue 13, counselor minors: only a note's author edits it; all phone-in errors at once; statistics."""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.hotline.cases import services as cases
+from app.hotline.cases.models import CaseNote
+from tests.test_access_matrix import _sign_in
+
+
+def _url(case, suffix=""):
+    return f"/console/hotline/cases/{case.number}{suffix}"
+
+
+def test_only_the_author_edits_a_note(client, login_as, make_user, make_booking_case):
+    """Another counselor sees no 修改 link and gets 403 (GET and POST); the author edits; history keeps both."""
+    _, case = make_booking_case()
+    author = make_user(roles=("counselor",))
+    note = cases.add_note(case, author, "作者写的第一版")
+    login_as("counselor")
+    page = client.get(_url(case)).get_data(as_text=True)
+    assert "作者写的第一版" in page and f"/notes/{note.id}/edit" not in page
+    refused = client.get(_url(case, f"/notes/{note.id}/edit"))
+    assert refused.status_code == 403 and "添加一条新记录" in refused.get_data(as_text=True)
+    posted = client.post(_url(case, f"/notes/{note.id}/edit"), data={"body": "别人改的"})
+    assert posted.status_code == 403
+    assert db.session.scalar(select(CaseNote).where(CaseNote.version == 2)) is None
+    added = client.post(_url(case, "/notes"), data={"body": "我补充一条"})
+    assert added.status_code == 303
+
+    client.post("/logout")
+    _sign_in(client, author)
+    page = client.get(_url(case)).get_data(as_text=True)
+    assert f"/notes/{note.id}/edit" in page
+    assert client.post(_url(case, f"/notes/{note.id}/edit"), data={"body": "作者改的第二版"}).status_code == 303
+    versions = db.session.scalars(select(CaseNote).where(CaseNote.thread_id == note.thread_id)).all()
+    assert sorted((n.version, n.body, n.author_id) for n in versions) == [
+        (1, "作者写的第一版", author.id),
+        (2, "作者改的第二版", author.id),
+    ]
