@@ -40,11 +40,12 @@ from app.hotline.cases.models import (
     FollowUp,
 )
 from app.web.access import role_required
-from app.web.actions import run_action
+from app.web.actions import attach_error, run_action
 from app.web.render import render, wants_fragment
 from app.web.time import local_today, utcnow
 
 CASE_PAGE = "hotline/console/cases_detail.html"
+PHONE_IN_FIELDS = ("topic", "mode", "nickname", "phone", "description", "town", "priority")
 CASE_BODY = "hotline/console/_cases_body.html"
 
 
@@ -226,24 +227,24 @@ def cases_by_phone():
 def cases_new():
     """Quick form for a resident who phoned in: opens a case assigned to the counselor."""
     form = PhoneInForm()
-    if form.validate_on_submit():
-        try:
-            case = cases.open_phone_in_case(
-                current_user,
-                topic=form.topic.data,
-                mode=form.mode.data,
-                nickname=form.nickname.data,
-                phone=form.phone.data,
-                description=form.description.data,
-                town=form.town.data,
-                priority=form.priority.data,
-            )
-        except CaseError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "topic").errors.append(exc.message)
-        else:
-            flash(f"已建档：个案 {case.number}。", "success")
-            return redirect(url_for("hotline.cases_detail", number=case.number), code=303)
+    if form.is_submitted():
+        valid = form.validate()
+        values = {name: getattr(form, name).data for name in PHONE_IN_FIELDS}
+        # Every field in one round: the service's checks too, even when the form already failed.
+        for name, message in cases.phone_in_problems(**values).items():
+            field = getattr(form, name)
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        if valid:
+            try:
+                case = cases.open_phone_in_case(current_user, **values)
+            except CaseError as exc:
+                db.session.rollback()
+                attach_error(form, exc)
+            else:
+                flash(f"已建档：个案 {case.number}。", "success")
+                return redirect(url_for("hotline.cases_detail", number=case.number), code=303)
     status = 422 if request.method == "POST" else 200
     return render("hotline/console/cases_new.html", form=form, status=status)
 

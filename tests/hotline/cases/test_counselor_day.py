@@ -38,3 +38,21 @@ def test_only_the_author_edits_a_note(client, login_as, make_user, make_booking_
         (1, "作者写的第一版", author.id),
         (2, "作者改的第二版", author.id),
     ]
+
+
+def test_phone_in_shows_every_error_at_once(client, login_as):
+    """No category, a bad phone, an overlong nickname: all three errors in one round, with a summary."""
+    login_as("counselor")
+    response = client.post(
+        "/console/hotline/cases/new",
+        data={"topic": "", "phone": "12345", "nickname": "长" * 25, "description": "家里吵架"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请选择咨询类别" in html and "称呼最多 20 个字" in html
+    assert html.count('id="phone-error"') == 1 and "error-summary" in html
+    summary = html.split("error-summary", 1)[1].split("</div>", 1)[0]
+    assert "咨询类别" in summary and "手机号码" in summary and "称呼" in summary
+    assert 'value="12345"' in html  # input kept
+    fixed = client.post("/console/hotline/cases/new", data={"topic": "marriage", "phone": "13800001111"})
+    assert fixed.status_code == 303
