@@ -32,7 +32,9 @@ def test_only_the_author_edits_a_note(client, login_as, make_user, make_booking_
     _sign_in(client, author)
     page = client.get(_url(case)).get_data(as_text=True)
     assert f"/notes/{note.id}/edit" in page
-    assert client.post(_url(case, f"/notes/{note.id}/edit"), data={"body": "作者改的第二版"}).status_code == 303
+    assert (
+        client.post(_url(case, f"/notes/{note.id}/edit"), data={"body": "作者改的第二版"}).status_code == 303
+    )
     versions = db.session.scalars(select(CaseNote).where(CaseNote.thread_id == note.thread_id)).all()
     assert sorted((n.version, n.body, n.author_id) for n in versions) == [
         (1, "作者写的第一版", author.id),
@@ -56,3 +58,13 @@ def test_phone_in_shows_every_error_at_once(client, login_as):
     assert 'value="12345"' in html  # input kept
     fixed = client.post("/console/hotline/cases/new", data={"topic": "marriage", "phone": "13800001111"})
     assert fixed.status_code == 303
+
+
+def test_stats_month_pickers_are_chinese_and_rate_is_a_rate(client, login_as):
+    """The period pickers list months as 2026年1月…; no month input that the browser names in English."""
+    login_as("counselor")
+    html = client.get("/console/hotline/stats?from=2025-01&to=2025-03").get_data(as_text=True)
+    assert 'type="month"' not in html
+    assert '<option value="2025-01" selected>2025年1月</option>' in html
+    assert '<option value="2025-03" selected>2025年3月</option>' in html
+    assert "次</span>" not in html
