@@ -87,8 +87,12 @@ def _case_forms(case: Case, **overrides) -> dict:
 def _render_case(
     case: Case, status: int = 200, message: str | None = None, error: str | None = None, **overrides
 ):
-    """The case page (or its body fragment for htmx), logged as a read of personal data."""
-    cases.log_access(current_user, case, "view_fragment" if wants_fragment() else "view")
+    """The case page (or its body fragment for htmx), logged as a read of personal data.
+
+    The fragment holds the resident's panel too (full phone; it must follow the actions' changes), so
+    both are logged as ``view``.
+    """
+    cases.log_access(current_user, case, "view")
     response = render(
         CASE_PAGE,
         CASE_BODY,

@@ -1,10 +1,13 @@
 """Issue 13, counselor minors: only a note's author edits it; all phone-in errors at once; statistics."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.hotline.cases import services as cases
 from app.hotline.cases.models import CaseNote
+from app.web.time import utcnow
 from tests.test_access_matrix import _sign_in
 
 
@@ -68,3 +71,18 @@ def test_stats_month_pickers_are_chinese_and_rate_is_a_rate(client, login_as):
     assert '<option value="2025-01" selected>2025年1月</option>' in html
     assert '<option value="2025-03" selected>2025年3月</option>' in html
     assert "次</span>" not in html
+
+
+def test_resident_panel_follows_closing(client, login_as, make_booking_case):
+    """Closing a case over htmx re-renders the resident panel with the booking's real state (not 已预约)."""
+    login_as("counselor")
+    _, past = make_booking_case(start=utcnow() - timedelta(hours=2), phone="13800002222")
+    response = client.post(
+        _url(past, "/status"), data={"status": "已结案", "outcome": "调解成功"}, headers={"HX-Request": "true"}
+    )
+    panel = response.get_data(as_text=True).split('class="booking-state">', 1)[1].split("<", 1)[0]
+    assert panel == "已完成"
+    _, future = make_booking_case(start=utcnow() + timedelta(days=2), phone="13800003333")
+    client.post(_url(future, "/status"), data={"status": "已结案", "outcome": "调解成功"})
+    html = client.get(_url(future)).get_data(as_text=True)
+    assert "预约仍有效，个案已结案" in html
