@@ -11,9 +11,9 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from app.accounts import mfa, services, sessions
-from app.accounts.landing import landing_url
 from app.accounts.blueprint import bp
 from app.accounts.forms import CodeForm, RecoveryForm
+from app.accounts.landing import landing_url
 from app.accounts.models import User
 from app.extensions import db, limiter
 from app.web.crypto import seal, unseal
@@ -22,6 +22,7 @@ from app.web.urls import safe_next
 
 PENDING_KEY = "mfa_pending"
 ENROL_KEY = "mfa_enrol"
+KEEP_PREFIX = "keep_"
 LOCKED = "验证码错误次数过多，账号已暂时锁定，请 {minutes} 分钟后再试，或联系系统管理员。"
 
 
@@ -29,11 +30,19 @@ def _mfa_limit() -> str:
     return current_app.config["MFA_RATE_LIMIT"]
 
 
+def _fresh_session() -> None:
+    """Clear the session (no fixation), keeping only ``keep_*`` entries: opaque tokens that features set
+    for after sign-in (e.g. a case note kept when the session expired mid-write)."""
+    kept = {key: value for key, value in session.items() if key.startswith(KEEP_PREFIX)}
+    session.clear()
+    session.update(kept)
+
+
 def begin(user: User, next_url: str | None):
     """After a correct password: finish at once, or go on to the code or enrolment page."""
     if not mfa.required_for(user):
         return finish(user, next_url)
-    session.clear()  # a fresh session for the second step: no fixation
+    _fresh_session()  # a fresh session for the second step: no fixation
     session[PENDING_KEY] = {
         "uid": user.id,
         "tok": user.session_token,
@@ -59,7 +68,7 @@ def pending_user() -> User | None:
 def finish(user: User, next_url: str | None, after: str | None = None):
     """Sign the user in for real: a new session, a session record, the failures since last time."""
     failures = services.complete_sign_in(user)
-    session.clear()  # new session at login: no fixation
+    _fresh_session()  # new session at login: no fixation
     session.permanent = True
     login_user(user)
     sessions.start(user)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import db
 from app.hotline.blueprint import bp
 from app.hotline.booking.models import TOPICS
-from app.hotline.cases import queries
+from app.hotline.cases import queries, snippets
 from app.hotline.cases import services as cases
 from app.hotline.cases.forms import (
     AssignForm,
@@ -39,12 +39,14 @@ from app.hotline.cases.models import (
     CaseNote,
     FollowUp,
 )
+from app.hotline.cases.snippet_routes import take_kept_draft
 from app.web.access import role_required
 from app.web.actions import attach_error, run_action
 from app.web.render import render, wants_fragment
 from app.web.time import local_today, utcnow
 
 CASE_PAGE = "hotline/console/cases_detail.html"
+NOTE_SAVED = "note_saved"
 PHONE_IN_FIELDS = ("topic", "mode", "nickname", "phone", "description", "town", "priority")
 CASE_BODY = "hotline/console/_cases_body.html"
 
@@ -85,7 +87,12 @@ def _case_forms(case: Case, **overrides) -> dict:
 
 
 def _render_case(
-    case: Case, status: int = 200, message: str | None = None, error: str | None = None, **overrides
+    case: Case,
+    status: int = 200,
+    message: str | None = None,
+    error: str | None = None,
+    snippet_inserted: bool = False,
+    **overrides,
 ):
     """The case page (or its body fragment for htmx), logged as a read of personal data.
 
@@ -93,6 +100,11 @@ def _render_case(
     both are logged as ``view``.
     """
     cases.log_access(current_user, case, "view")
+    draft = None
+    if "note_form" not in overrides and not wants_fragment():
+        draft = take_kept_draft(case)  # a note kept over an expired session (issue 13)
+        if draft is not None:
+            overrides["note_form"] = NoteForm(formdata=None, body=draft)
     response = render(
         CASE_PAGE,
         CASE_BODY,
@@ -104,6 +116,10 @@ def _render_case(
         call_results=CALL_RESULTS,
         today=local_today(),
         now=utcnow(),
+        snippets=snippets.list_snippets(),
+        snippet_inserted=snippet_inserted,
+        draft_restored=draft is not None,
+        note_saved=session.pop(NOTE_SAVED, None) == case.number,
         **_case_forms(case, **overrides),
     )
     return no_store(response)
@@ -151,14 +167,51 @@ def _log_list_view(view: str, shown) -> None:
     db.session.commit()
 
 
+TODAY_SHOWN, TODAY_URGENT, TODAY_FRESH = "today_shown", "today_urgent", "today_fresh"
+
+
 @bp.get("/console/hotline/")
 @role_required("counselor")
 def console_today():
-    """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due."""
+    """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due.
+
+    The page polls its list (htmx, every 60 s while the tab is visible): urgent cases that appeared since
+    the last look come first, highlighted and announced, until the next full load. The session remembers
+    what this browser was shown (case ids only), so a poll logs only cases it shows for the first time.
+    """
     mine = request.args.get("mine") == "1"
     view = queries.today_overview(assignee=current_user if mine else None)
-    _log_list_view("list_today", [*view.urgent, *view.agenda, *(task.case for task in view.follow_ups)])
-    return render("hotline/console/today.html", "hotline/console/_today_list.html", view=view, mine=mine)
+    shown = [*view.urgent, *view.agenda, *(task.case for task in view.follow_ups)]
+    poll = wants_fragment()
+    urgent_ids = [case.id for case in view.urgent]
+    new_urgent: list[int] = []
+    fresh: set[int] = set()
+    if poll:
+        known_urgent = set(session.get(TODAY_URGENT) or ())
+        new_urgent = [i for i in urgent_ids if i not in known_urgent]
+        fresh = (set(session.get(TODAY_FRESH) or ()) & set(urgent_ids)) | set(new_urgent)
+        view.urgent.sort(key=lambda case: case.id not in fresh)  # stable: new ones first, then by time
+        logged = set(session.get(TODAY_SHOWN) or ())
+        unseen = [case for case in shown if case.id not in logged]
+        if unseen:
+            _log_list_view("list_today", unseen)
+    else:
+        _log_list_view("list_today", shown)
+    session[TODAY_SHOWN] = sorted(
+        {case.id for case in shown} | (set(session.get(TODAY_SHOWN) or ()) if poll else set())
+    )
+    session[TODAY_URGENT] = urgent_ids
+    session[TODAY_FRESH] = sorted(fresh)
+    response = render(
+        "hotline/console/today.html",
+        "hotline/console/_today_list.html",
+        view=view,
+        mine=mine,
+        fresh=fresh,
+        new_urgent=len(new_urgent),
+        refreshed_at=utcnow(),
+    )
+    return no_store(response)
 
 
 def _filters_from_args() -> queries.CaseFilters:
@@ -314,12 +367,25 @@ def cases_call(number: str):
 @bp.post("/console/hotline/cases/<number>/notes")
 @role_required("counselor")
 def cases_note_add(number: str):
-    """Append a note to the case."""
+    """Append a note to the case (or, without JavaScript, insert a canned snippet into the note box)."""
+    if request.form.get("insert"):
+        return _insert_snippet(_case_or_404(number))
 
     def action(case, form):
         cases.add_note(case, current_user, form.body.data)
+        session[NOTE_SAVED] = case.number  # the page then tells the browser to drop its local draft
 
     return _act(number, "note_form", NoteForm(), action, "记录已保存。")
+
+
+def _insert_snippet(case: Case):
+    """The case page again with the chosen snippet added to the typed text (nothing saved yet)."""
+    form = NoteForm()
+    snippet = snippets.get_snippet(request.form.get("snippet"))
+    if snippet is not None:
+        typed = (form.body.data or "").rstrip()
+        form.body.data = f"{typed}\n{snippet.body}" if typed else snippet.body
+    return _render_case(case, snippet_inserted=True, note_form=form)
 
 
 @bp.route("/console/hotline/cases/<number>/notes/<int:note_id>/edit", methods=["GET", "POST"])

@@ -78,7 +78,9 @@ def test_resident_panel_follows_closing(client, login_as, make_booking_case):
     login_as("counselor")
     _, past = make_booking_case(start=utcnow() - timedelta(hours=2), phone="13800002222")
     response = client.post(
-        _url(past, "/status"), data={"status": "已结案", "outcome": "调解成功"}, headers={"HX-Request": "true"}
+        _url(past, "/status"),
+        data={"status": "已结案", "outcome": "调解成功"},
+        headers={"HX-Request": "true"},
     )
     panel = response.get_data(as_text=True).split('class="booking-state">', 1)[1].split("<", 1)[0]
     assert panel == "已完成"
