@@ -88,3 +88,35 @@ def test_resident_panel_follows_closing(client, login_as, make_booking_case):
     client.post(_url(future, "/status"), data={"status": "已结案", "outcome": "调解成功"})
     html = client.get(_url(future)).get_data(as_text=True)
     assert "预约仍有效，个案已结案" in html
+
+
+def test_today_poll_puts_new_urgent_cases_first_and_announces_them(client, login_as, make_booking_case):
+    """A poll (htmx) after an urgent case arrives: it comes first, marked 新, announced out of band; polls
+    log only newly shown cases; the full page has a 刷新 link and the polling attributes."""
+    from app.hotline.cases.models import AccessLog
+
+    login_as("counselor")
+    make_booking_case(start=utcnow() + timedelta(hours=1), urgent=True, nickname="早到的")
+    page = client.get("/console/hotline/").get_data(as_text=True)
+    assert 'hx-trigger="today-poll from:body"' in page and ">刷新</a>" in page
+    assert 'id="today-announce"' in page and 'aria-live="polite"' in page
+    assert "case-card-new" not in page
+    logged = db.session.query(AccessLog).count()
+
+    quiet = client.get("/console/hotline/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in quiet and "today-announce" not in quiet
+    assert db.session.query(AccessLog).count() == logged  # nothing new shown: nothing logged
+
+    _, new = make_booking_case(start=utcnow() + timedelta(hours=3), urgent=True, nickname="新来的")
+    polled = client.get("/console/hotline/", headers={"HX-Request": "true"})
+    html = polled.get_data(as_text=True)
+    assert polled.headers["Cache-Control"] == "no-store"
+    urgent = html.split('class="today-urgent"', 1)[1].split("</section>", 1)[0]
+    assert urgent.index("新来的") < urgent.index("早到的")  # new first, though later in time
+    assert "case-card-new" in urgent and urgent.count("case-card-new") == 1
+    assert 'hx-swap-oob="innerHTML"' in html and "有 1 个新的紧急个案" in html
+    assert db.session.query(AccessLog).filter_by(case_id=new.id, action="list_today").count() == 1
+
+    again = client.get("/console/hotline/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "case-card-new" in again and "today-announce" not in again  # still marked, announced once
+    assert "case-card-new" not in client.get("/console/hotline/").get_data(as_text=True)  # full load resets
