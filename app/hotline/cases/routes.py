@@ -223,6 +223,7 @@ def _filters_from_args() -> queries.CaseFilters:
 
     return queries.CaseFilters(
         q=request.args.get("q", "")[:40],
+        view=request.args.get("view", ""),
         status=request.args.get("status", ""),
         assignee=request.args.get("assignee", ""),
         topic=request.args.get("topic", ""),
@@ -248,13 +249,16 @@ def _render_list(filters, result, phone_form=None, status: int = 200, phone_sear
         topics=TOPICS,
         priorities=PRIORITIES,
         counselors=queries.counselors(),
+        saved_views=queries.SAVED_VIEWS,
+        view_counts={} if wants_fragment() else queries.saved_view_counts(current_user),
     )
 
 
 @bp.get("/console/hotline/cases/")
 @role_required("counselor")
 def cases_list():
-    """The case list with filters and search by case number or booking reference."""
+    """The case list: saved views (?view=mine|overdue|urgent|today), filters, and search by case number,
+    booking reference, nickname or words of the description (decrypted in memory, never logged)."""
     filters = _filters_from_args()
     result = queries.list_cases(filters, current_user)
     _log_list_view("list_cases", result.items)

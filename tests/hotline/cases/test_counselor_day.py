@@ -120,3 +120,47 @@ def test_today_poll_puts_new_urgent_cases_first_and_announces_them(client, login
     again = client.get("/console/hotline/", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "case-card-new" in again and "today-announce" not in again  # still marked, announced once
     assert "case-card-new" not in client.get("/console/hotline/").get_data(as_text=True)  # full load resets
+
+
+def test_saved_views_with_counts_and_shareable_urls(client, login_as, make_booking_case, phone_in):
+    """我的未结案, 逾期回访, 紧急, 今日预约: tabs with counts; ?view=… selects the cases."""
+    from app.web.time import local_day_bounds, local_today
+
+    me = login_as("counselor")
+    mine = phone_in(me, nickname="我的")  # phone-in: assigned to me, open
+    _, urgent = make_booking_case(start=utcnow() + timedelta(days=3), urgent=True, nickname="紧急的")
+    noon = local_day_bounds(local_today())[0] + timedelta(hours=12)
+    _, today = make_booking_case(start=noon, nickname="今天的")
+    _, late = make_booking_case(start=utcnow() - timedelta(days=5), nickname="逾期的")
+    task = cases.add_follow_up(late, me, local_today(), "回访")
+    task.due_on = local_today() - timedelta(days=2)
+    db.session.commit()
+
+    page = client.get("/console/hotline/cases/").get_data(as_text=True)
+    tabs = page.split('class="saved-views"', 1)[1].split("</nav>", 1)[0]
+    for key in ("mine", "overdue", "urgent", "today"):
+        assert f"?view={key}" in tabs
+    expected = {"mine": mine, "overdue": late, "urgent": urgent, "today": today}
+    for key, case in expected.items():
+        html = client.get(f"/console/hotline/cases/?view={key}").get_data(as_text=True)
+        results = html.split('id="case-results"', 1)[1]
+        assert case.number in results, key
+        assert "共 1 个个案" in results, key
+        assert f'href="/console/hotline/cases/?view={key}" aria-current="page"' in html
+        assert f'name="view" value="{key}"' in html  # the search keeps the view
+
+
+def test_search_by_nickname_and_description_words(client, login_as, make_booking_case, phone_in):
+    """Nickname and description words find cases (booking and phone-in); the words are not logged."""
+    from app.hotline.cases.models import AccessLog
+
+    me = login_as("counselor")
+    _, booked = make_booking_case(nickname="孙阿姨", description="儿子结婚彩礼的事想咨询")
+    called = phone_in(me, nickname="周先生", description="邻里之间因为宅基地吵架")
+    other = phone_in(me, nickname="吴女士", description="别的事")
+    for words, found in (("孙阿姨", booked), ("彩礼", booked), ("宅基地", called), ("周先生", called)):
+        html = client.get("/console/hotline/cases/", query_string={"q": words}).get_data(as_text=True)
+        results = html.split('id="case-results"', 1)[1]
+        assert found.number in results and other.number not in results, words
+    assert client.get("/console/hotline/cases/?q=2026").status_code == 200
+    assert db.session.query(AccessLog).filter(AccessLog.action.contains("彩礼")).count() == 0
