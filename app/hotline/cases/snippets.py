@@ -110,11 +110,15 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def delete_stale_drafts(now: datetime | None = None) -> int:
+    """Delete drafts nobody came back for within ``DRAFT_HOURS`` (the purge runs this daily too)."""
+    cutoff = (now or utcnow()) - timedelta(hours=DRAFT_HOURS)
+    return db.session.execute(delete(NoteDraft).where(NoteDraft.created_at < cutoff)).rowcount
+
+
 def keep_draft(case_id: int, user_id: int, body: str) -> str:
     """Store ``body`` (encrypted) for ``case_id`` and its writer; return the token for the browser's session."""
-    db.session.execute(
-        delete(NoteDraft).where(NoteDraft.created_at < utcnow() - timedelta(hours=DRAFT_HOURS))
-    )
+    delete_stale_drafts()
     token = secrets.token_urlsafe(24)
     db.session.add(
         NoteDraft(

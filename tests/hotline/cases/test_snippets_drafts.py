@@ -129,3 +129,18 @@ def test_no_draft_for_another_site_or_another_user(client, login_as, make_user, 
     token = snippets.keep_draft(case.id, other.id, SECRET_NOTE)
     assert snippets.take_draft(token, case.id, other.id + 1000) is None
     assert snippets.take_draft(token, case.id, other.id) == SECRET_NOTE
+
+
+def test_purge_deletes_stale_drafts(app, make_user, make_booking_case):
+    """Drafts nobody came back for within a day are deleted by the purge."""
+    from datetime import timedelta
+
+    from app.hotline.cases.purge import purge_personal_data
+
+    user = make_user(roles=("counselor",))
+    _, case = make_booking_case()
+    snippets.keep_draft(case.id, user.id, SECRET_NOTE)
+    purge_personal_data()
+    assert db.session.scalar(select(NoteDraft)) is not None  # fresh: kept
+    purge_personal_data(now=utcnow() + timedelta(hours=snippets.DRAFT_HOURS + 1))
+    assert db.session.scalar(select(NoteDraft)) is None
