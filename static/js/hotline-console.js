@@ -73,5 +73,5 @@
   } else {
     enhance(document);
   }
-  document.addEventListener("htmx:afterSettle", function (event) { enhance(event.target.parentNode || document); });
+  document.addEventListener("htmx:afterSettle", function () { enhance(document); });
 })();

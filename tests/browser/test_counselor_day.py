@@ -5,7 +5,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from app.accounts.models import StaffSession
+from app.extensions import db
 from app.hotline.cases import snippets
 from app.web.time import local_day_bounds, local_today, utcnow
 from tests.browser.conftest import _close
@@ -13,6 +16,15 @@ from tests.hotline.factories import make_booking_case
 
 PASSWORD = "counselor-day-pw-2026"
 POLL = "document.body.dispatchEvent(new CustomEvent('today-poll'))"
+
+
+def _expect_no_local_draft(page, number):
+    """The local copy is dropped once the swap settles (polled through CDP: the page CSP forbids eval)."""
+    for _ in range(40):
+        if page.evaluate(f"localStorage.getItem('zq-note-draft:{number}')") is None:
+            return
+        page.wait_for_timeout(25)
+    raise AssertionError("the saved note's local draft was not cleared")
 
 
 @pytest.fixture
@@ -75,7 +87,7 @@ def test_phone_day_today_poll_saved_view_and_snippet(page, counselor, browser_lo
     assert page.evaluate(f"localStorage.getItem('zq-note-draft:{urgent.number}')")  # kept while writing
     page.click("button:has-text('保存记录')")
     expect(page.locator(".note-list")).to_contain_text("居民同意电话回访")
-    assert page.evaluate(f"localStorage.getItem('zq-note-draft:{urgent.number}')") is None  # saved: dropped
+    _expect_no_local_draft(page, urgent.number)  # saved: dropped
 
 
 def test_desktop_case_page_has_two_columns(desktop_page, counselor, browser_login, axe_violations):
@@ -91,3 +103,21 @@ def test_desktop_case_page_has_two_columns(desktop_page, counselor, browser_logi
     expect(page.locator(".case-col-side")).to_contain_text("经过")
     expect(page.locator(".case-col-main")).to_contain_text("记录联系")
     assert axe_violations(page) == []
+
+
+def test_note_survives_session_expiry_in_the_browser(page, counselor, browser_login):
+    """The session ends while a note is being written: 保存记录 leads to sign-in, then back to the case with
+    the text in the note box (kept by the server and in localStorage); saving it clears the local copy."""
+    _, case = make_booking_case(start=utcnow() + timedelta(hours=2), nickname="过期")
+    browser_login(page, "day-counselor", PASSWORD, next_url=f"/console/hotline/cases/{case.number}")
+    page.fill("#body", "会话过期前写的记录，不能丢。")
+    db.session.execute(update(StaffSession).values(ended_at=utcnow()))
+    db.session.commit()
+    with page.expect_navigation():
+        page.click("button:has-text('保存记录')")
+    assert "/login" in page.url
+    browser_login(page, "day-counselor", PASSWORD, next_url=f"/console/hotline/cases/{case.number}")
+    expect(page.locator("#body")).to_have_value("会话过期前写的记录，不能丢。")
+    page.click("button:has-text('保存记录')")
+    expect(page.locator(".note-list")).to_contain_text("会话过期前写的记录")
+    _expect_no_local_draft(page, case.number)
