@@ -6,7 +6,7 @@ Booking events arrive through ``app.hotline.signals``; receivers live in ``handl
 from flask import Flask
 
 from app.hotline import signals
-from app.hotline.cases import demo, handlers, reports, routes, snippet_routes, snippets  # noqa: F401
+from app.hotline.cases import demo, handlers, lists, reports, routes, snippet_routes, snippets  # noqa: F401
 from app.hotline.cases.cli import purge_command
 from app.hotline.cli import hotline_cli
 from app.web.registry import ConsoleEntry, get_registry
