@@ -95,9 +95,10 @@ def snippets_delete(snippet_id: int):
 def _session_user() -> User | None:
     """The counselor this browser was signed in as, even when that session has just expired."""
     if current_user.is_authenticated:
-        return current_user._get_current_object()
-    ident = str(session.get("_user_id") or "").partition(":")[0]
-    user = db.session.get(User, int(ident)) if ident.isdigit() else None
+        user = current_user._get_current_object()
+    else:
+        ident = str(session.get("_user_id") or "").partition(":")[0]
+        user = db.session.get(User, int(ident)) if ident.isdigit() else None
     return user if user is not None and user.active and user.has_role("counselor") else None
 
 

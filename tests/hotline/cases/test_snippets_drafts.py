@@ -144,3 +144,13 @@ def test_purge_deletes_stale_drafts(app, make_user, make_booking_case):
     assert db.session.scalar(select(NoteDraft)) is not None  # fresh: kept
     purge_personal_data(now=utcnow() + timedelta(hours=snippets.DRAFT_HOURS + 1))
     assert db.session.scalar(select(NoteDraft)) is None
+
+
+def test_no_draft_for_a_non_counselor(client, login_as, make_booking_case):
+    """An admin's stale post to a case's notes keeps nothing (the usual 400)."""
+    login_as("admin")
+    _, case = make_booking_case()
+    response = client.post(
+        _url(case, "/notes"), data={"body": SECRET_NOTE, "csrf_token": "stale"}, csrf=False
+    )
+    assert response.status_code == 400 and db.session.scalar(select(NoteDraft)) is None
