@@ -160,3 +160,17 @@ def test_issue_13_routes_have_the_expected_roles(app):
     ):
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         assert rule.rule.startswith("/hotline/waitlist/") and not _is_staff(app, rule), endpoint
+
+
+def test_counselor_day_routes_have_the_expected_roles(app):
+    """Issue 13: note snippets are edited by admins only; the counselor's views stay counselor-only."""
+    expected = {
+        "hotline.snippets_admin": {"admin"},
+        "hotline.snippets_edit": {"admin"},
+        "hotline.snippets_delete": {"admin"},
+        "hotline.console_today": {"counselor"},
+        "hotline.cases_list": {"counselor"},
+        "hotline.cases_note_add": {"counselor"},
+    }
+    for endpoint, roles in expected.items():
+        assert set(app.view_functions[endpoint].staff_roles) == roles, endpoint

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_article_drafts"
-down_revision = "0009_page_cache"
+down_revision = "0010_place_drafts"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_waitlist"
-down_revision = "0011_article_drafts"
+down_revision = "0012_note_snippets"
 branch_labels = None
 depends_on = None
 

@@ -130,6 +130,20 @@ class Case(TopicModeLabels, db.Model):
     def masked_phone(self) -> str:
         return mask_phone(self.resident_phone) or "—"
 
+    @property
+    def booking_state_label(self) -> str:
+        """The booking's real state as the counselor needs it (not a bare 已预约 once things moved on)."""
+        booking = self.booking
+        if booking is None:
+            return ""
+        if booking.status != "booked":
+            return booking.status_label
+        if booking.slot.start_at <= utcnow():
+            return "预约时间已过，尚未记录接通或未到"
+        if not self.is_open:
+            return f"{booking.status_label}（预约仍有效，个案{self.status}）"
+        return booking.status_label
+
     # --- state ------------------------------------------------------------------------------------
     @property
     def is_open(self) -> bool:
@@ -224,6 +238,10 @@ class CaseNote(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship(lazy="joined")
+
+    def can_edit(self, user) -> bool:
+        """Only the note's author edits it; other counselors add a note of their own."""
+        return bool(user is not None and self.author_id is not None and self.author_id == user.id)
 
 
 class FollowUp(db.Model):

@@ -34,6 +34,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.hotline.booking.models import Booking, Slot
 from app.hotline.booking.waitlist import purge_waitlist
+from app.hotline.cases import snippets
 from app.hotline.cases.models import DONE_STATUSES, NEW, Case, CaseEvent, CaseNote, FollowUp
 from app.web.time import utcnow
 
@@ -104,6 +105,7 @@ def purge_personal_data(now=None, dry_run: bool = False) -> PurgeReport:
             )
         ).unique()
     )
+    snippets.delete_stale_drafts(now)  # unsaved note texts kept over a sign-in (issue 13)
     for case in closed_cases:
         _erase_case(case, now, report)
         if case.booking is not None and case.booking.purged_at is None:
