@@ -16,7 +16,7 @@ import threading
 from pyroaring import FrozenBitMap
 from whoosh.reading import TermNotFound
 
-from app.search import words
+from app.search import postings, words
 from app.search.analysis import bigrams, is_cjk
 from app.search.index import FIELD_BOOSTS, NO_GEO, TEXT_FIELDS
 
@@ -54,8 +54,10 @@ class IndexView:
         self.reader = searcher.reader()
         self._ids: dict = {}
         self._tf: dict = {}
+        self._df: dict = {}
         self._cols: dict = {}
         self._live = None
+        self.deletions = self.reader.has_deletions()
 
     @classmethod
     def for_searcher(cls, searcher) -> "IndexView":
@@ -76,12 +78,39 @@ class IndexView:
         if found is None:
             if len(self._ids) > MAX_CACHED:
                 self._ids.clear()
-            try:
-                found = FrozenBitMap(self.reader.postings(field, term).all_ids())
-            except TermNotFound:
-                found = EMPTY
-            self._ids[key] = found
+            found = postings.doc_ids(self.reader, field, term)
+            if self.deletions:
+                found &= self.live
+            found = self._ids[key] = FrozenBitMap(found)
         return found
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents have ``term`` (deleted ones included): cheap, from the term dictionary."""
+        key = (field, term)
+        found = self._df.get(key)
+        if found is None:
+            if len(self._df) > MAX_CACHED:
+                self._df.clear()
+            try:
+                found = self._df[key] = self.reader.doc_frequency(field, term)
+            except TermNotFound:
+                found = self._df[key] = 0
+        return found
+
+    def all_of(self, field: str, terms: list[str]) -> FrozenBitMap:
+        """Documents with every one of ``terms`` in ``field``: rarest first, stopping when none are left.
+
+        A name's bigrams are mostly rare in the body; its common ones (烈士, 陵园) are read only while
+        some document still has all the rarer ones, which for most names is never.
+        """
+        found = None
+        for term in sorted(terms, key=lambda t: self.doc_frequency(field, t)):
+            if not self.doc_frequency(field, term):
+                return EMPTY
+            found = self.ids(field, term) if found is None else found & self.ids(field, term)
+            if not found:
+                return EMPTY
+        return EMPTY if found is None else found
 
     def prefix_ids(self, field: str, prefix: str) -> FrozenBitMap:
         key = (field, prefix, "*")
@@ -102,11 +131,7 @@ class IndexView:
         if found is None:
             if len(self._tf) > MAX_CACHED // 4:
                 self._tf.clear()
-            try:
-                found = dict(self.reader.postings(field, term).items_as("frequency"))
-            except TermNotFound:
-                found = {}
-            self._tf[key] = found
+            found = self._tf[key] = postings.frequencies(self.reader, field, term)
         return found
 
     def terms(self, field: str) -> list[str]:
@@ -173,7 +198,7 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, FrozenBitMap]:
         if len(seg) == 1:
             return {f: view.prefix_ids(f, seg) for f in TEXT_FIELDS}
         terms = list(dict.fromkeys(bigrams(seg)))
-        out = {f: intersection(view.ids(f, t) for t in terms) for f in TEXT_FIELDS}
+        out = {f: view.all_of(f, terms) for f in TEXT_FIELDS}
         if len(seg) >= 4 and not any(out.values()):
             out = _parts_fields(view, seg) or out
         return out
