@@ -180,6 +180,7 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
         drain_journal(app)
     except Exception:
         log.exception("search: outbox or journal replay failed")
+    seen = state(app).store.generation()  # the generation this answer reads (None: no index)
     try:
         result = _search_index(*args)
         note_answer(app, degraded=False)
@@ -196,7 +197,7 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
     note_answer(app, degraded=True, problem=problem)
     state(app).store.forget_searcher()
     try:
-        trigger_rebuild(app)
+        trigger_rebuild(app, broken=seen)
     except Exception:
         log.exception("search: could not start a rebuild")
     try:
