@@ -222,7 +222,7 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
     if groups and sort in ("relevance", "distance"):
         exact = "".join(seg for g in groups for seg in g)
         if sort == "relevance":
-            pool = ev.candidates(matched, per_group, page * per_page, complete == total)
+            pool = ev.candidates(view, matched, groups, per_group, page * per_page, exact, complete == total)
         scores = ev.score(view, pool, groups, per_group, exact)
     ranked = ev.order(view, pool, scores, sort, near, page * per_page)[(page - 1) * per_page :]
     needles = Needles(groups)
