@@ -95,7 +95,7 @@ def test_axe_every_public_page(page, elder_page, live_server, app, axe_violation
 
 def test_sign_in_and_out(page, make_user, browser_login):
     """A staff member signs in through the form, sees the console, and signs out."""
-    make_user(roles=("editor",), username="wangli", password=PASSWORD)
+    make_user(roles=("editor", "archivist"), username="wangli", password=PASSWORD)  # several roles: home
     browser_login(page, "wangli", PASSWORD)
     assert page.url.endswith("/console/")
     assert page.locator("h1").inner_text() == "工作台"
