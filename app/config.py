@@ -29,6 +29,9 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE / "search-index")
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
     SEARCH_OUTBOX_INTERVAL = float(os.environ.get("SEARCH_OUTBOX_INTERVAL", "1"))  # issue 10: several hosts
+    SEARCH_OUTBOX_KEEP_DAYS = float(
+        os.environ.get("SEARCH_OUTBOX_KEEP_DAYS", "7")
+    )  # the outbox job's retention
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE / "uploads")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
