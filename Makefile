@@ -11,7 +11,7 @@ VENDOR := static/vendor
 # Stamps live next to what they describe, so deleting .venv or node_modules re-runs the step.
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
+VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/head-support.min.js $(VENDOR)/axe.min.js
 # Static files (issue 12): content hashes in static/.manifest.json for versioned, immutable URLs, and .br/.gz
 # copies next to each compressible file (app/web/assets.py); remade when any static file changes.
 MANIFEST := static/.manifest.json
@@ -45,7 +45,8 @@ $(PY_STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-# npm ci installs exactly the committed package-lock.json (htmx.org 2.0.x pinned, axe-core for tests).
+# npm ci installs exactly the committed package-lock.json (htmx.org 2.0.x and its head-support extension
+# pinned, axe-core for tests).
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ (apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
@@ -54,6 +55,11 @@ $(NODE_STAMP): package.json package-lock.json
 $(VENDOR)/htmx.min.js: $(NODE_STAMP)
 	@mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# htmx's head-support extension: a boosted navigation merges the new page's <head> (stylesheets, scripts).
+$(VENDOR)/head-support.min.js: $(NODE_STAMP)
+	@mkdir -p $(VENDOR)
+	cp node_modules/htmx-ext-head-support/dist/head-support.min.js $@
 
 $(VENDOR)/axe.min.js: $(NODE_STAMP)
 	@mkdir -p $(VENDOR)

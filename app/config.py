@@ -29,6 +29,9 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or str(INSTANCE / "search-index")
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "2"))
     SEARCH_OUTBOX_INTERVAL = float(os.environ.get("SEARCH_OUTBOX_INTERVAL", "1"))  # issue 10: several hosts
+    SEARCH_OUTBOX_KEEP_DAYS = float(
+        os.environ.get("SEARCH_OUTBOX_KEEP_DAYS", "7")
+    )  # the outbox job's retention
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE / "uploads")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -42,6 +45,9 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = True
     HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "0531-83212345")
     HOTLINE_DATA_KEY = os.environ.get("HOTLINE_DATA_KEY")  # Fernet key(s), comma separated; newest first
+    # Keys the phone lookup hash; unset = derived from the oldest HOTLINE_DATA_KEY (keep that key listed).
+    HOTLINE_HASH_KEY = os.environ.get("HOTLINE_HASH_KEY") or None
+    HOTLINE_WAITLIST_HOLD_HOURS = int(os.environ.get("HOTLINE_WAITLIST_HOLD_HOURS", "2"))
     HOTLINE_RETENTION_DAYS = int(os.environ.get("HOTLINE_RETENTION_DAYS", "180"))
     BUREAU_NAME = "济南市章丘区民政局"
     LOGIN_MAX_FAILURES = 5
@@ -68,6 +74,10 @@ class Config:
         "HOTLINE_BOOKING_PHONE_RATE_LIMIT", "3 per hour;5 per day"
     )
     HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT = os.environ.get("HOTLINE_BOOKING_SLOT_DAY_RATE_LIMIT", "40 per day")
+
+    # Issue 13: edits to live policy articles wait as drafts; "1" = a second editor (not the draft's last
+    # author) must press 发布修改 (app/policies/services.py).
+    POLICIES_REQUIRE_SECOND_EDITOR = os.environ.get("POLICIES_REQUIRE_SECOND_EDITOR", "0") == "1"
 
     # Issue 12: page cache and browser caching of anonymous public pages (app/web/caching.py).
     CACHE_URL = os.environ.get("CACHE_URL", "simple")  # "simple" per process, redis://… shared, "null" off

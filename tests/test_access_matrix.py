@@ -146,3 +146,31 @@ def test_staff_routes_refuse_after_deactivation(app, client, make_user):
             continue
         response = client.get(_dummy_url(rule))
         assert response.status_code == 302, rule.rule
+
+
+def test_issue_13_routes_have_the_expected_roles(app):
+    """The closed day's call list is for counselors and admins (admins see it masked); waitlist pages are public."""
+    views = app.view_functions
+    assert set(views["hotline.closure_calls"].staff_roles) == {"counselor", "admin"}
+    for endpoint in (
+        "hotline.waitlist_join",
+        "hotline.waitlist_entry",
+        "hotline.waitlist_accept",
+        "hotline.waitlist_leave",
+    ):
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        assert rule.rule.startswith("/hotline/waitlist/") and not _is_staff(app, rule), endpoint
+
+
+def test_counselor_day_routes_have_the_expected_roles(app):
+    """Issue 13: note snippets are edited by admins only; the counselor's views stay counselor-only."""
+    expected = {
+        "hotline.snippets_admin": {"admin"},
+        "hotline.snippets_edit": {"admin"},
+        "hotline.snippets_delete": {"admin"},
+        "hotline.console_today": {"counselor"},
+        "hotline.cases_list": {"counselor"},
+        "hotline.cases_note_add": {"counselor"},
+    }
+    for endpoint, roles in expected.items():
+        assert set(app.view_functions[endpoint].staff_roles) == roles, endpoint

@@ -14,6 +14,7 @@ from app.accounts.forms import UserCreateForm, UserEditForm
 from app.accounts.models import User
 from app.extensions import db
 from app.web.access import role_required
+from app.web.confirm import Confirmation, ask_first, describes
 from app.web.render import render, wants_fragment
 
 
@@ -101,12 +102,27 @@ def edit_user(user_id: int):
     return render("accounts/user_edit.html", "accounts/_user_form.html", u=user, form=form, status=status)
 
 
-@bp.post("/console/users/<int:user_id>/active")
+@describes("accounts.deactivate")
+def deactivate_confirmation(user: User) -> Confirmation:
+    """What 停用 asks first (issue 13): a dialog with JavaScript, this page without."""
+    return Confirmation(
+        title="停用账号",
+        question=f"确定要停用 {user.display_name}（{user.username}）的账号吗？",
+        consequence="停用后其登录会话立即失效，不能再登录；以后可以重新启用。",
+        button="确定停用",
+        back_url=url_for("accounts.list_users"),
+        fields={"active": "0"},
+    )
+
+
+@bp.route("/console/users/<int:user_id>/active", methods=["GET", "POST"])
 @role_required("admin")
 def set_user_active(user_id: int):
-    """Deactivate (ending their sessions) or reactivate a user."""
+    """Deactivate (after confirmation; ending their sessions) or reactivate a user."""
     user = _get_user(user_id)
-    active = request.form.get("active") == "1"
+    active = request.method == "POST" and request.form.get("active") == "1"
+    if not active and (asked := ask_first(deactivate_confirmation(user))) is not None:
+        return asked
     try:
         services.set_active(user, active, acting=current_user)
     except services.AccountError as exc:

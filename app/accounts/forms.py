@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.accounts import services
 from app.web.access import ROLES
 
 REQUIRED = "请填写此项。"
@@ -67,12 +68,20 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField(
-        "用户名",
-        validators=[DataRequired(REQUIRED), Length(min=3, max=40, message="用户名需为 3–40 个字符。")],
-    )
+    """New staff user. Every rule the service applies is checked here too, so one submit names every problem
+    (issue 13: a bad or taken username used to show only after the other fields were fixed)."""
+
+    username = StringField("用户名", validators=[DataRequired(REQUIRED)])
     display_name = _display_name_field()
     roles = RoleCheckboxes("角色", choices=_role_choices())
+
+    def validate_username(self, field):
+        try:
+            name = services.validate_username(field.data)
+        except services.AccountError as exc:
+            raise ValidationError(exc.message) from exc
+        if services.find_user(name):
+            raise ValidationError("这个用户名已经存在。")
 
 
 class CodeForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 import contextlib
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.web.crypto import EncryptedText
-from app.web.time import utcnow
+from app.web.time import as_utc, utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 
@@ -105,10 +105,7 @@ class User(UserMixin, db.Model):
 
     def is_locked(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
-        locked = self.locked_until
-        if locked is not None and locked.tzinfo is None:
-            locked = locked.replace(tzinfo=UTC)
-        return locked is not None and locked > now
+        return self.locked_until is not None and as_utc(self.locked_until) > now
 
 
 class RecoveryCode(db.Model):

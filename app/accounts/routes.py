@@ -6,6 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import services, sessions, signin
 from app.accounts.blueprint import bp
 from app.accounts.forms import LoginForm, PasswordForm
+from app.accounts.landing import landing_url
 from app.extensions import limiter, login_account_address_key, login_account_key
 from app.web.access import login_required
 from app.web.registry import get_registry
@@ -48,7 +49,7 @@ def login():
     """Sign a staff member in (generic error that does not reveal whether the user exists)."""
     next_url = safe_next(request.args.get("next") or request.form.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("accounts.console"))
+        return redirect(next_url or landing_url(current_user))
     form = LoginForm()
     error = None
     status = 200

@@ -7,14 +7,14 @@ page ("sign out everywhere") or by an admin. The user's ``session_token`` still 
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, request, session
 from sqlalchemy import select, update
 
 from app.accounts.models import StaffSession, User
 from app.extensions import client_address, db
-from app.web.time import utcnow
+from app.web.time import as_utc, utcnow
 
 SESSION_KEY = "staff_sid"
 TOUCH_EVERY = timedelta(minutes=1)
@@ -22,10 +22,6 @@ TOUCH_EVERY = timedelta(minutes=1)
 
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def create_record(user: User, agent: str | None, address: str = "") -> str:
@@ -73,11 +69,11 @@ def current_record(user: User) -> StaffSession | None:
         return None
     idle, absolute = _limits()
     now = utcnow()
-    if now - _aware(record.created_at) > absolute or now - _aware(record.last_seen_at) > idle:
+    if now - as_utc(record.created_at) > absolute or now - as_utc(record.last_seen_at) > idle:
         record.ended_at = now
         db.session.commit()
         return None
-    if now - _aware(record.last_seen_at) > TOUCH_EVERY or not record.agent:
+    if now - as_utc(record.last_seen_at) > TOUCH_EVERY or not record.agent:
         record.last_seen_at = now
         db.session.commit()
     return record
@@ -117,5 +113,5 @@ def active_for(user: User) -> list[StaffSession]:
         .order_by(StaffSession.last_seen_at.desc())
     ).all()
     return [
-        r for r in rows if now - _aware(r.created_at) <= absolute and now - _aware(r.last_seen_at) <= idle
+        r for r in rows if now - as_utc(r.created_at) <= absolute and now - as_utc(r.last_seen_at) <= idle
     ]

@@ -13,6 +13,7 @@ from flask_login import current_user, login_user
 from app.accounts import mfa, services, sessions
 from app.accounts.blueprint import bp
 from app.accounts.forms import CodeForm, RecoveryForm
+from app.accounts.landing import landing_url
 from app.accounts.models import User
 from app.extensions import db, limiter
 from app.web.crypto import seal, unseal
@@ -21,6 +22,7 @@ from app.web.urls import safe_next
 
 PENDING_KEY = "mfa_pending"
 ENROL_KEY = "mfa_enrol"
+KEEP_PREFIX = "keep_"
 LOCKED = "验证码错误次数过多，账号已暂时锁定，请 {minutes} 分钟后再试，或联系系统管理员。"
 
 
@@ -28,11 +30,19 @@ def _mfa_limit() -> str:
     return current_app.config["MFA_RATE_LIMIT"]
 
 
+def _fresh_session() -> None:
+    """Clear the session (no fixation), keeping only ``keep_*`` entries: opaque tokens that features set
+    for after sign-in (e.g. a case note kept when the session expired mid-write)."""
+    kept = {key: value for key, value in session.items() if key.startswith(KEEP_PREFIX)}
+    session.clear()
+    session.update(kept)
+
+
 def begin(user: User, next_url: str | None):
     """After a correct password: finish at once, or go on to the code or enrolment page."""
     if not mfa.required_for(user):
         return finish(user, next_url)
-    session.clear()  # a fresh session for the second step: no fixation
+    _fresh_session()  # a fresh session for the second step: no fixation
     session[PENDING_KEY] = {
         "uid": user.id,
         "tok": user.session_token,
@@ -58,7 +68,7 @@ def pending_user() -> User | None:
 def finish(user: User, next_url: str | None, after: str | None = None):
     """Sign the user in for real: a new session, a session record, the failures since last time."""
     failures = services.complete_sign_in(user)
-    session.clear()  # new session at login: no fixation
+    _fresh_session()  # new session at login: no fixation
     session.permanent = True
     login_user(user)
     sessions.start(user)
@@ -70,7 +80,7 @@ def finish(user: User, next_url: str | None, after: str | None = None):
     if user.must_change_password:
         flash("请先设置一个新密码。", "info")
         return redirect(url_for("accounts.change_password"))
-    return redirect(after or safe_next(next_url) or url_for("accounts.console"))
+    return redirect(after or safe_next(next_url) or landing_url(user))
 
 
 def _expired():
@@ -173,7 +183,7 @@ def mfa_setup():
 
 def _show_recovery_codes(user: User, codes: list[str]):
     """Finish signing in (if this was the second step) and show the recovery codes once."""
-    next_url = safe_next(_next_url()) or url_for("accounts.console")
+    next_url = safe_next(_next_url()) or landing_url(user)
     if not current_user.is_authenticated:
         finish(user, next_url)
     response = render("accounts/recovery_codes.html", codes=codes, next_url=next_url, status=201)

@@ -21,6 +21,7 @@ DEFAULTS = {
     "HOTLINE_QUICK_EXIT_URL": "https://www.baidu.com/s?wd=天气",
     "HOTLINE_RETENTION_DAYS": 180,
     "HOTLINE_UNUSED_BOOKING_DAYS": 30,
+    "HOTLINE_WAITLIST_HOLD_HOURS": 2,
 }
 
 

@@ -11,15 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
 from app.hotline.booking.calendar import materialize_slots
+from app.hotline.booking.offers import expire_offers
 from app.hotline.cases.purge import purge_personal_data
 from app.ops.locks import job_lock
 from app.ops.models import JobRun
 from app.policies.services import release_due_articles
+from app.search.outbox import prune
 from app.web.time import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,14 @@ def _release() -> str:
     return f"released {release_due_articles(force=True)} scheduled article(s) to search"
 
 
+def _waitlist() -> str:
+    return f"{expire_offers()} lapsed waitlist offer(s) passed on"
+
+
+def _outbox() -> str:
+    return f"deleted {prune(current_app._get_current_object())} search outbox entries past retention"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -53,6 +64,8 @@ JOBS: dict[str, Job] = {
         Job("slots", "生成热线预约时段", _slots, timedelta(days=1), timedelta(hours=26)),
         Job("purge", "热线个人信息到期清除", _purge, timedelta(days=1), timedelta(hours=26)),
         Job("release", "定时发布政策进入检索", _release, timedelta(minutes=10), timedelta(hours=1)),
+        Job("waitlist", "热线候补空位到期转给下一位", _waitlist, timedelta(minutes=10), timedelta(hours=1)),
+        Job("outbox", "清理搜索变更记录", _outbox, timedelta(days=1), timedelta(hours=26)),
     )
 }
 

@@ -55,6 +55,7 @@ def import_command(path: Path, dry_run: bool, publish: bool):
     else:
         click.echo(
             f"导入完成：新建 {report.created} 条，更新 {report.updated} 条，已发布 {report.published} 条。"
+            + (f"{report.staged} 个已发布条目的改动保存为未发布的修改，待审核。" if report.staged else "")
         )
 
 

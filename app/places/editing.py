@@ -114,6 +114,27 @@ def apply_scalars(place: PlaceName, data: dict[str, Any], matcher) -> None:
         place.events = [str(e).strip() for e in data["events"] if str(e).strip()]
 
 
+def preview_snapshot(place: PlaceName, data: dict[str, Any], matcher) -> dict[str, Any]:
+    """The snapshot ``place`` would have after ``apply_data(place, data)``, validated the same way but
+    changing nothing: the values go onto a transient probe that never joins the session, and themes
+    that do not exist yet stay names (they are created when the change is published)."""
+    probe = PlaceName(persons=list(place.persons or []), events=list(place.events or []))
+    apply_scalars(probe, data, matcher)
+    snap = probe.snapshot()
+    snap["aliases"] = [{"name": n, "kind": k} for n, k in clean_aliases(data, probe.name)]
+    snap["sources"] = [{"citation": c, "url": u, "note": n} for c, u, n in clean_sources(data)]
+    themes: list[str] = []
+    for theme_name in data.get("themes") or []:
+        name = str(theme_name).strip()[:60]
+        existing = matcher.theme(name) if name else None
+        name = existing.name if existing is not None else name
+        if name and name not in themes:
+            themes.append(name)
+    snap["themes"] = themes
+    snap["status"] = place.status
+    return snap
+
+
 def clean_aliases(data: dict, name: str) -> list[tuple[str, str]]:
     aliases, seen = [], set()
     for item in data.get("aliases") or []:

@@ -153,8 +153,11 @@ class PlaceForm(FlaskForm):
         }
 
     def load(self, place) -> None:
-        """Fill the form from an entry (GET of the edit page)."""
-        snap = place.snapshot()
+        """Fill the form from an entry (GET of the edit page): its pending changes when it has some."""
+        self.load_snapshot(place.draft.snapshot if place.draft is not None else place.snapshot())
+
+    def load_snapshot(self, snap: dict) -> None:
+        """Fill the form from a snapshot-shaped dict."""
         for key in ("code", "name", "pinyin", "village", "address", "origin", "history", "story"):
             getattr(self, key).data = snap[key] or ""
         for key in ("category", "town", "era", "protection_level"):
@@ -194,7 +197,7 @@ class CommentForm(FlaskForm):
 
 
 class PhotoUploadForm(FlaskForm):
-    photo = FileField("照片文件（JPEG、PNG 或 WebP，最大 10 MB）")
+    photo = FileField("照片文件（JPEG、PNG 或 WebP，每张最大 10 MB，可多选）")
     caption = StringField("说明（不填则用文件名）", validators=[Optional(), Length(max=200)])
     credit = StringField("摄影/来源", validators=[Optional(), Length(max=100)])
 

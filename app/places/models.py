@@ -1,108 +1,20 @@
-"""Places (红色地名) tables: reference lists, place names, aliases, sources, photos, themes, revisions."""
+"""Places (红色地名) tables: place names, pending changes, aliases, sources, photos, revisions; the reference
+lists (categories, eras, protection levels, 镇街, themes) live in ``reference_models`` and are re-exported here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
 from app.places.errors import PlaceStateError
+from app.places.reference_models import Category, Era, ProtectionLevel, Theme, Town, place_themes
 from app.places.rules import ALIAS_KINDS, STATUS_LABELS
 from app.web.time import utcnow
-
-REFERENCE = {"info": {"reference": True}}
-
-# --- reference lists (seeded by migration 0004, editable by admins) --------------------------------
-
-
-class Category(db.Model):
-    """地名类别 with a GB/T 18521-style classification code."""
-
-    __tablename__ = "place_categories"
-    __table_args__ = REFERENCE
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Era(db.Model):
-    """历史时期 of a place's red history."""
-
-    __tablename__ = "place_eras"
-    __table_args__ = REFERENCE
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ProtectionLevel(db.Model):
-    """文物保护级别."""
-
-    __tablename__ = "place_protection_levels"
-    __table_args__ = REFERENCE
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Town(db.Model):
-    """One of Zhangqiu's 18 镇街, with its short name and approximate centre (WGS-84)."""
-
-    __tablename__ = "towns"
-    __table_args__ = REFERENCE
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
-    short_name: Mapped[str] = mapped_column(String(20), unique=True)
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    position: Mapped[int] = mapped_column(default=0)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Theme(db.Model):
-    """专题 (themed collection), created by archivists; four are seeded by the migration."""
-
-    __tablename__ = "themes"
-    __table_args__ = REFERENCE
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(60), unique=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-place_themes = Table(
-    "place_themes",
-    db.metadata,
-    Column("place_id", ForeignKey("place_names.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True),
-)
-
 
 # --- the archive entries ------------------------------------------------------------------------
 
@@ -161,6 +73,9 @@ class PlaceName(db.Model):
         order_by="PlaceRevision.created_at.desc(), PlaceRevision.id.desc()",
         passive_deletes=True,
     )
+    draft: Mapped[PlaceDraft | None] = relationship(
+        back_populates="place", cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
 
     def __repr__(self) -> str:
         return f"<PlaceName {self.code} {self.name} {self.status}>"
@@ -187,11 +102,21 @@ class PlaceName(db.Model):
                 groups[kind] = names
         return groups
 
+    @property
+    def has_pending_changes(self) -> bool:
+        """True when a published entry has a draft of changes that is not live yet (有未发布的修改)."""
+        return self.draft is not None
+
+    @property
+    def in_review(self) -> bool:
+        """The entry, or its pending changes, wait for a reviewer."""
+        return self.status == "in_review" or (self.draft is not None and self.draft.state == "in_review")
+
     def can_edit(self, user) -> bool:
-        """Archivists and admins edit entries; entries in review are frozen until reviewed."""
+        """Archivists and admins edit entries; entries (or pending changes) in review are frozen."""
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return user.has_any_role("archivist", "admin") and self.status != "in_review"
+        return user.has_any_role("archivist", "admin") and not self.in_review
 
     def can_review(self, user) -> bool:
         """A different archivist than the author, or an admin, may approve or return an entry."""
@@ -274,6 +199,74 @@ class PlaceName(db.Model):
             "themes": [t.name for t in self.themes],
             "status": self.status,
         }
+
+
+class PlaceDraft(db.Model):
+    """Pending changes to a published entry (Wagtail/Omeka S style): a snapshot-shaped copy of the
+    entry that archivists edit, submit and a second archivist or an admin approves, while the live
+    columns of the PlaceName stay what the public sees. One per entry; deleted when published or
+    discarded. Photos are not part of it (they are not in ``PlaceName.snapshot()``)."""
+
+    __tablename__ = "place_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place_names.id", ondelete="CASCADE"), unique=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default="editing")  # editing | in_review
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    editor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # everyone who saved this draft
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    place: Mapped[PlaceName] = relationship(back_populates="draft")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+    STATE_LABELS = {"editing": "修改中", "in_review": "修改待审核"}
+
+    @property
+    def state_label(self) -> str:
+        return self.STATE_LABELS.get(self.state, self.state)
+
+    def touched_by(self, user) -> bool:
+        """True when ``user`` saved or submitted these changes (so may not approve them)."""
+        uid = getattr(user, "id", None)
+        return uid is not None and (uid in (self.editor_ids or []) or uid == self.submitted_by_id)
+
+    def can_review(self, user) -> bool:
+        """An admin, or an archivist who neither wrote nor submitted the changes, reviews them."""
+        if user is None or not getattr(user, "is_authenticated", False) or self.state != "in_review":
+            return False
+        if user.has_role("admin"):
+            return True
+        return user.has_role("archivist") and not self.touched_by(user)
+
+    def submit(self, user) -> None:
+        """editing → in_review."""
+        if self.state != "editing":
+            raise PlaceStateError("这些修改已经提交审核。")
+        self.state = "in_review"
+        self.submitted_by = user
+        self.submitted_at = utcnow()
+        self.review_comment = ""
+
+    def send_back(self, reviewer: User, comment: str) -> None:
+        """in_review → editing with the reviewer's comment (退回修改)."""
+        if self.state != "in_review":
+            raise PlaceStateError("只有待审核的修改可以退回。")
+        if not comment.strip():
+            raise PlaceStateError("退回时请填写审核意见。")
+        self.state = "editing"
+        self.reviewer = reviewer
+        self.reviewed_at = utcnow()
+        self.review_comment = comment.strip()
 
 
 class PlaceAlias(db.Model):

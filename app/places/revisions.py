@@ -1,4 +1,6 @@
-"""Revisions of an entry: the diff between two snapshots, and restoring an older one as a new revision."""
+"""Revisions of an entry: the diff between two snapshots, the default comparison of a history page, the
+pending changes of a published entry against its live version, and restoring an older revision (a new
+revision for an entry that is not public; pending changes awaiting review for a published one)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.extensions import db
+from app.places.drafts import content_of
 from app.places.errors import PlaceError
 from app.places.models import PlaceName, PlaceRevision
 from app.places.rules import FIELD_LABELS, STATUS_LABELS
 from app.places.services import save_place
+from app.web.time import cn_datetime
 
 
 def get_revision(place: PlaceName, revision_id: int) -> PlaceRevision | None:
@@ -20,12 +24,40 @@ def get_revision(place: PlaceName, revision_id: int) -> PlaceRevision | None:
 
 
 def restore_revision(place: PlaceName, revision: PlaceRevision, user) -> PlaceName:
-    """Copy an older revision's content back onto the entry as a new revision (status unchanged)."""
+    """Copy an older revision's content back onto the entry (status unchanged): as a new revision, or,
+    for a published entry, as pending changes that go live only after review."""
     if revision.place_id != place.id:
         raise PlaceError("这个版本不属于该条目。")
     data = dict(revision.snapshot)
-    when = revision.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if revision.created_at else ""
+    when = cn_datetime(revision.created_at)  # China time, as the history page shows it
     return save_place(data, user, place, note=f"恢复到 {when} 的版本（#{revision.id}）")
+
+
+def pending_changes(place: PlaceName) -> list[FieldChange]:
+    """What the pending changes of a published entry change against its live version."""
+    if place.draft is None:
+        return []
+    return diff_revisions(content_of(place.snapshot()), content_of(place.draft.snapshot))
+
+
+def default_comparison(history: list[PlaceRevision], revision: PlaceRevision) -> PlaceRevision | None:
+    """The revision to compare ``revision`` with when none is chosen (``history`` newest first).
+
+    Normally the one before it. When that one has the same content (a status-only step such as 提交审核,
+    退回修改, 归档), the newest older revision whose content differs, so the page shows the latest
+    content change rather than "两个版本的内容相同".
+    """
+    index = history.index(revision)
+    older = history[index + 1 :]
+    if not older:
+        return None
+    mine = content_of(revision.snapshot)
+    if content_of(older[0].snapshot) != mine:
+        return older[0]
+    for candidate in older[1:]:
+        if content_of(candidate.snapshot) != mine:
+            return candidate
+    return older[0]
 
 
 @dataclass

@@ -5,6 +5,7 @@ and the console all read these from here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Entry codes: "ZQ-0001" (letters, digits and hyphens; stored upper-case).
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
@@ -19,6 +20,9 @@ STATUS_LABELS = {
     "published": "已发布",
     "archived": "已归档",
 }
+
+# The console list's filters: the statuses plus published entries with pending changes.
+LIST_FILTERS = {**STATUS_LABELS, "changed": "有未发布的修改"}
 
 # Every field of an entry with its Chinese label, in form order (the revision diff follows this order).
 FIELD_LABELS = {
@@ -67,6 +71,43 @@ COLUMNS = (
 OPTIONAL_COLUMNS = ("pinyin", "persons", "events")
 IGNORED_COLUMNS = ("status", "updated_at", "reviewer")
 COLUMN_LABELS = {column: FIELD_LABELS[column] for column in (*COLUMNS, *OPTIONAL_COLUMNS)}
+
+# Header cells an import accepts for each column: the English name, its Chinese label (编号, 标准名称, …,
+# as the template download writes them) and a few labels archivists commonly use. Matched after NFKC,
+# without spaces and case-insensitively, so "村(社区)" and "村（社区）" are the same.
+HEADER_SYNONYMS = {
+    "name": ("名称", "地名", "标准地名"),
+    "aliases": ("别称", "其他名称"),
+    "village": ("村", "社区", "村社区", "村/社区"),
+    "protection_level": ("文物保护级别",),
+    "sources": ("来源", "资料出处"),
+    "themes": ("所属专题",),
+    "status": ("状态",),
+    "updated_at": ("更新时间", "更新于"),
+    "reviewer": ("审核人",),
+}
+
+
+def header_key(text: str) -> str:
+    """A header cell normalised for matching (NFKC, no BOM or whitespace, lower case)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").replace("\ufeff", "")).lower()
+
+
+HEADER_COLUMNS = {
+    header_key(label): column
+    for column, labels in (
+        *((c, (c, COLUMN_LABELS[c])) for c in (*COLUMNS, *OPTIONAL_COLUMNS)),
+        *((c, (c,)) for c in IGNORED_COLUMNS),
+        *HEADER_SYNONYMS.items(),
+    )
+    for label in labels
+}
+
+
+def header_column(text: str) -> str | None:
+    """The column a header cell names (English name or Chinese label), or None."""
+    return HEADER_COLUMNS.get(header_key(text))
+
 
 # Zhangqiu District, generously rounded (WGS-84): coordinates outside it are a warning, never an error.
 ZHANGQIU_BBOX = {"lat": (36.40, 37.15), "lon": (117.15, 117.80)}

@@ -11,11 +11,13 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.places import drafts
 from app.places.editing import apply_data, record_revision, recorded_user, text_value
-from app.places.errors import DuplicateCode, NotAllowed, PlaceError, PlaceStateError
-from app.places.models import PlaceAlias, PlaceName, Town
+from app.places.errors import DuplicateCode, NotAllowed, PlaceError
+from app.places.models import PlaceAlias, PlaceDraft, PlaceName, Town
 from app.places.reference import ReferenceMatcher
 from app.places.search_docs import schedule_code
 
@@ -64,8 +66,13 @@ def existing_index() -> tuple[dict[str, str], dict[tuple[str | None, str], str]]
 
 def staff_query(status: str | None = None, q: str = ""):
     """A select of entries for the console list, filtered by status and a name/code/alias query."""
-    query = select(PlaceName)
-    if status:
+    query = select(PlaceName).options(selectinload(PlaceName.draft))
+    if status == "in_review":  # the review queue: new entries and pending changes of published ones
+        waiting = select(PlaceDraft.place_id).where(PlaceDraft.state == "in_review")
+        query = query.where(or_(PlaceName.status == status, PlaceName.id.in_(waiting)))
+    elif status == "changed":
+        query = query.where(PlaceName.id.in_(select(PlaceDraft.place_id)))
+    elif status:
         query = query.where(PlaceName.status == status)
     q = (q or "").strip()
     if q:
@@ -79,24 +86,41 @@ def staff_query(status: str | None = None, q: str = ""):
                 PlaceName.id.in_(alias_match),
             )
         )
-    return query.order_by(PlaceName.updated_at.desc(), PlaceName.id.desc())
+    # Newest work first: an entry's pending changes count as work on it (at most one draft per entry).
+    touched = func.coalesce(PlaceDraft.updated_at, PlaceName.updated_at)
+    query = query.outerjoin(PlaceDraft, PlaceDraft.place_id == PlaceName.id)
+    return query.order_by(touched.desc(), PlaceName.id.desc())
 
 
 def status_counts() -> dict[str, int]:
-    """Number of entries per status."""
+    """Number of entries per status, as the console's filters count them: ``all``; ``in_review`` includes
+    published entries whose pending changes wait for review; ``changed`` those with pending changes."""
     rows = db.session.execute(select(PlaceName.status, func.count()).group_by(PlaceName.status))
-    return {status: count for status, count in rows}
+    counts = {status: count for status, count in rows}
+    counts["all"] = sum(counts.values())
+    draft_rows = db.session.execute(select(PlaceDraft.state, func.count()).group_by(PlaceDraft.state))
+    by_state = {state: count for state, count in draft_rows}
+    counts["in_review"] = counts.get("in_review", 0) + by_state.get("in_review", 0)
+    counts["changed"] = sum(by_state.values())
+    return counts
 
 
 # --- saving -----------------------------------------------------------------------------------------
 
 
 def save_place(data: dict[str, Any], user, place: PlaceName | None = None, note: str = "") -> PlaceName:
-    """Create (place None) or update an entry from ``data``, record a PlaceRevision and commit."""
+    """Create (place None) or update an entry from ``data``, record a PlaceRevision and commit.
+
+    A published entry is not changed: the data becomes its pending changes (``drafts.save_draft``),
+    which go live only when a second archivist or an admin approves them.
+    """
     if place is not None and user is not None and not place.can_edit(user):
-        if place.status == "in_review":
+        if place.in_review:
             raise NotAllowed("这个条目正在审核中，审核通过或退回之前不能修改。")
         raise NotAllowed("您没有修改这个条目的权限。")
+    if place is not None and place.is_public:
+        drafts.save_draft(place, data, user, note or "保存修改")
+        return place
     code = text_value(data, "code").upper()
     if code and code_taken(code, exclude_id=place.id if place else None):
         raise DuplicateCode(f"编号 {code} 已被其他条目使用。", "code")
@@ -136,7 +160,9 @@ def _save(data, user, place, note, matcher) -> PlaceName:
 def _transition(place: PlaceName, user, note: str, action) -> PlaceName:
     try:
         action()
-    except PlaceStateError:
+        if place.status != "published":
+            drafts.fold_draft(place)  # pending changes become the content of an entry no longer public
+    except PlaceError:
         db.session.rollback()
         raise
     record_revision(place, recorded_user(user), note)
@@ -153,6 +179,9 @@ def submit_for_review(place: PlaceName, user) -> PlaceName:
     """Send a draft to the review queue (draft → in_review)."""
     if not user.has_any_role("archivist", "admin"):
         raise NotAllowed("只有档案员可以提交审核。")
+    if place.is_public and place.draft is not None:
+        drafts.submit_draft(place, user)
+        return place
     if place.author is None:
         place.author = recorded_user(user)
     return _transition(place, user, "提交审核", place.submit)
@@ -168,13 +197,19 @@ def _check_reviewer(place: PlaceName, user) -> None:
 
 
 def approve(place: PlaceName, user, comment: str = "") -> PlaceName:
-    """Publish an entry in review; the reviewer must differ from the author, or be an admin."""
+    """Publish an entry in review (or its pending changes); the reviewer must differ from the author,
+    or be an admin."""
+    if place.is_public and place.draft is not None:
+        return drafts.approve_draft(place, user, comment)
     _check_reviewer(place, user)
     return _transition(place, user, "审核通过并发布", lambda: place.approve(user, (comment or "").strip()))
 
 
 def return_with_comment(place: PlaceName, user, comment: str) -> PlaceName:
-    """Send an entry in review back to draft with the reviewer's comment."""
+    """Send an entry in review (or its pending changes) back to editing with the reviewer's comment."""
+    if place.is_public and place.draft is not None:
+        drafts.return_draft(place, user, comment)
+        return place
     _check_reviewer(place, user)
     if not (comment or "").strip():
         raise PlaceError("退回时请填写审核意见，说明需要修改的地方。", "comment")

@@ -1,4 +1,4 @@
-"""``flask policies release``: index scheduled articles that have fallen due (for cron)."""
+"""``flask policies release``: index scheduled articles that have fallen due and apply due scheduled changes (cron)."""
 
 import click
 from flask.cli import AppGroup
@@ -10,6 +10,6 @@ policies_cli = AppGroup("policies", help="婚俗改革 policies.")
 
 @policies_cli.command("release")
 def release_command():
-    """Hand scheduled articles whose publish time has passed to the search index."""
+    """Hand due scheduled articles to the search index and make due scheduled changes live."""
     count = release_due_articles(force=True)
     click.echo(f"released {count} scheduled article(s) to search")

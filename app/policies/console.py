@@ -49,9 +49,36 @@ def _preview_of(form: ArticleForm, article: Article | None) -> SimpleNamespace:
     return SimpleNamespace(**data, kind_label=KINDS[kind], kind_=kind)
 
 
+SAVED_MESSAGES = {
+    "publish": "已发布，居民现在可以看到。",
+    "schedule": "已设置定时发布，到时间后自动公开。",
+}
+CHANGE_MESSAGES = {
+    "save": "修改已保存，尚未发布：公开页面仍是原来的版本，点“发布修改”后居民才能看到。",
+    "publish": "修改已发布，居民现在可以看到。",
+    "schedule": "修改已设置定时发布；到时间前公开页面仍是原来的版本。",
+}
+
+
+def _saved_message(article: Article, action: str, was_live: bool) -> str:
+    """What the editor is told after a save (for a live article: what happened to the draft)."""
+    if not was_live:
+        return SAVED_MESSAGES.get(action, "已保存。")
+    if article.draft is None and action != "publish":
+        return "内容与已发布的版本相同，没有需要发布的修改。"
+    return CHANGE_MESSAGES.get(action, "已保存。")
+
+
+def _form_source(article: Article | None):
+    """What the edit form starts from: the pending draft when there is one, else the article."""
+    if article is not None and article.draft is not None:
+        return SimpleNamespace(**article.draft.content())
+    return article
+
+
 def _article_form(article: Article | None):
-    """Shared GET/POST handling for the new and edit pages."""
-    form = ArticleForm(obj=article) if article is not None else ArticleForm()
+    """Shared GET/POST handling for the new and edit pages (a live article's edits become its draft)."""
+    form = ArticleForm(obj=_form_source(article)) if article is not None else ArticleForm()
     if article is None:
         kind = request.values.get("kind")
         if kind not in KINDS:
@@ -61,8 +88,11 @@ def _article_form(article: Article | None):
         form.kind.data = kind
     if article is not None:
         form.kind.data = article.kind
-        if request.method == "GET" and article.is_scheduled():
-            form.publish_at.data = to_local(article.publish_at).replace(tzinfo=None)
+        scheduled = article.draft.publish_at if article.draft is not None else None
+        if article.is_scheduled():
+            scheduled = article.publish_at
+        if request.method == "GET" and scheduled is not None:
+            form.publish_at.data = to_local(scheduled).replace(tzinfo=None)
     form.set_policy_choices(queries.policy_choices(), own_id=article.id if article else None)
     action = request.form.get("action", "save")
     status, general, preview = 200, [], None
@@ -70,19 +100,17 @@ def _article_form(article: Article | None):
         if action == "preview":
             preview = _preview_of(form, article)
         elif form.validate():
+            was_live = services.has_live_version(article)
             try:
                 saved = services.save_article(
                     article, form.content(), action, current_user, form.publish_at_utc()
                 )
             except services.PolicyError as exc:
+                db.session.rollback()
                 general = [("main", message) for message in attach_error(form, exc)]
                 status = 422
             else:
-                messages = {
-                    "publish": "已发布，居民现在可以看到。",
-                    "schedule": "已设置定时发布，到时间后自动公开。",
-                }
-                flash(messages.get(action, "已保存。"), "success")
+                flash(_saved_message(saved, action, was_live), "success")
                 return redirect(url_for("policies.edit_article", article_id=saved.id), code=303)
         else:
             status = 422
@@ -94,6 +122,9 @@ def _article_form(article: Article | None):
         preview=preview,
         kind_labels=KINDS,
         status=status,
+        live_version=services.has_live_version(article),
+        changes=revisions.diff_draft(article) if article is not None else [],
+        second_editor=services.second_editor_required(),
     )
 
 
@@ -105,7 +136,16 @@ def console_list():
     state = request.args.get("state", "")
     q = (request.args.get("q") or "").strip()[:100]
     articles = queries.console_articles(kind, state, q)
-    return render("policies/console_list.html", articles=articles, kinds=KINDS, kind=kind, state=state, q=q)
+    pending = {a.id: [d.label for d in revisions.diff_draft(a)] for a in articles if a.draft is not None}
+    return render(
+        "policies/console_list.html",
+        articles=articles,
+        pending=pending,
+        kinds=KINDS,
+        kind=kind,
+        state=state,
+        q=q,
+    )
 
 
 @bp.route("/console/policies/new", methods=["GET", "POST"])
@@ -144,12 +184,46 @@ def unpublish_article(article_id: int):
     return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
 
 
+@bp.post("/console/policies/<int:article_id>/changes/publish")
+@role_required(*EDITORS)
+def publish_changes(article_id: int):
+    """发布修改: make the pending changes of a live article public."""
+    article = _get_article(article_id)
+    try:
+        services.publish_draft(article, current_user)
+    except services.PolicyError as exc:
+        db.session.rollback()
+        flash("；".join(exc.errors.values()), "error")
+    else:
+        flash("修改已发布，居民现在可以看到。", "success")
+    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+
+
+@bp.post("/console/policies/<int:article_id>/changes/discard")
+@role_required(*EDITORS)
+def discard_changes(article_id: int):
+    """放弃修改: drop the pending changes; the published version stays as it is."""
+    article = _get_article(article_id)
+    try:
+        services.discard_draft(article, current_user)
+    except services.PolicyError as exc:
+        flash("；".join(exc.errors.values()), "error")
+    else:
+        flash("已放弃未发布的修改，公开页面保持原样（修改记录仍在版本记录里）。", "success")
+    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+
+
 @bp.get("/console/policies/<int:article_id>/revisions")
 @role_required(*EDITORS)
 def list_revisions(article_id: int):
-    """Show the revision history with a form to compare any two versions."""
+    """Show the revision history with a form to compare any two versions (the latest change preselected)."""
     article = _get_article(article_id)
-    return render("policies/revisions.html", article=article, revisions=article.revisions)
+    return render(
+        "policies/revisions.html",
+        article=article,
+        revisions=article.revisions,
+        pair=revisions.latest_change(article.revisions),
+    )
 
 
 @bp.get("/console/policies/<int:article_id>/diff")
@@ -184,7 +258,12 @@ def restore_revision(article_id: int, number: int):
     except services.PolicyError as exc:
         flash("；".join(exc.errors.values()), "error")
         return redirect(url_for("policies.list_revisions", article_id=article.id), code=303)
-    flash(f"已恢复第 {number} 版的内容（保存为新的版本）。", "success")
+    if article.draft is not None:
+        flash(f"已把第 {number} 版的内容作为未发布的修改，公开页面不变；点“发布修改”后生效。", "success")
+    elif article.is_public():
+        flash(f"第 {number} 版与已发布的版本相同，没有需要发布的修改。", "success")
+    else:
+        flash(f"已恢复第 {number} 版的内容（保存为新的版本）。", "success")
     return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
 
 

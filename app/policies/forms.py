@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.policies.models import KINDS, TOPICS, VALIDITIES, VENUES
 from app.policies.rendering import markup_problem
-from app.policies.services import DOC_NUMBER_HINT, doc_number_problem
+from app.policies.validation import DOC_NUMBER_HINT, doc_number_problem
 from app.web.time import CHINA_TZ
 
 BODY_MAX_CHARS = 30_000

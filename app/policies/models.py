@@ -2,7 +2,19 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -91,6 +103,9 @@ class Article(db.Model):
         order_by="ArticleRevision.number.desc()",
         passive_deletes=True,
     )
+    draft: Mapped["ArticleDraft | None"] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def kind_label(self) -> str:
@@ -160,20 +175,41 @@ class Article(db.Model):
 
     def snapshot(self) -> dict:
         """The editable content as JSON-safe values (dates as ISO strings)."""
-        data = {}
-        for name in SNAPSHOT_FIELDS:
-            value = getattr(self, name)
-            data[name] = value.isoformat() if isinstance(value, date) else value
-        return data
+        return jsonable_snapshot({name: getattr(self, name) for name in SNAPSHOT_FIELDS})
 
     def apply_snapshot(self, data: dict) -> None:
-        for name in SNAPSHOT_FIELDS:
-            if name not in data:
-                continue
-            value = data[name]
-            if name in ("written_on", "published_on") and isinstance(value, str) and value:
-                value = date.fromisoformat(value)
+        for name, value in parse_snapshot(data).items():
             setattr(self, name, value)
+
+    def can_publish_draft(self, user, second_editor_required: bool) -> bool:
+        """Whether ``user`` may make the pending changes live (with the setting: not their last author)."""
+        if self.draft is None:
+            return False
+        if not second_editor_required or self.draft.author_id is None:
+            return True
+        return self.draft.author_id != getattr(user, "id", None)
+
+
+def jsonable_snapshot(data: dict) -> dict:
+    """Snapshot fields of ``data`` as JSON-safe values (dates as ISO strings)."""
+    out = {}
+    for name in SNAPSHOT_FIELDS:
+        value = data.get(name)
+        out[name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def parse_snapshot(data: dict) -> dict:
+    """The snapshot fields present in ``data`` with ISO date strings turned back into dates."""
+    out = {}
+    for name in SNAPSHOT_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in ("written_on", "published_on") and isinstance(value, str) and value:
+            value = date.fromisoformat(value)
+        out[name] = value
+    return out
 
 
 class ArticleRevision(db.Model):
@@ -190,8 +226,35 @@ class ArticleRevision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     author_name: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # True for a pending change to a live article (saved or restored, not yet published).
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="revisions")
+
+
+class ArticleDraft(db.Model):
+    """Pending changes to a live article: the public page keeps the live version until 发布修改.
+
+    At most one per article. ``publish_at`` schedules the change (the release job applies it);
+    ``author_id`` is the last editor, who may not approve it alone when the second-editor setting is on.
+    """
+
+    __tablename__ = "article_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), unique=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="draft")
+
+    def content(self) -> dict:
+        """The pending field values (dates parsed), e.g. to fill the edit form."""
+        return parse_snapshot(self.data)
 
 
 class Faq(db.Model):

@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import extract, func, or_, select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import load_only, selectinload
 
 from app.extensions import db
 from app.policies import indexing
-from app.policies.models import KINDS, TOPICS, Article, Faq
+from app.policies.models import KINDS, TOPICS, Article, ArticleDraft, Faq
 from app.web.time import utcnow
 
 PER_PAGE = 10
@@ -194,8 +194,14 @@ def search_faq_ids(q: str) -> list[int]:
 
 
 def console_articles(kind: str | None = None, state: str | None = None, q: str = "") -> list[Article]:
-    """Every article for the editor list, newest change first."""
-    stmt = select(Article).order_by(Article.updated_at.desc(), Article.id.desc())
+    """Every article for the editor list, newest change (pending drafts included) first."""
+    changed = func.coalesce(ArticleDraft.updated_at, Article.updated_at)
+    stmt = (
+        select(Article)
+        .outerjoin(ArticleDraft, ArticleDraft.article_id == Article.id)
+        .options(selectinload(Article.draft))
+        .order_by(changed.desc(), Article.id.desc())
+    )
     if kind in KINDS:
         stmt = stmt.where(Article.kind == kind)
     if state == "draft":
@@ -204,6 +210,8 @@ def console_articles(kind: str | None = None, state: str | None = None, q: str =
         stmt = stmt.where(Article.public_clause())
     elif state == "scheduled":
         stmt = stmt.where(Article.published.is_(True), Article.publish_at > utcnow())
+    elif state == "pending":
+        stmt = stmt.where(ArticleDraft.id.is_not(None))
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Article.title.like(like), Article.doc_number.like(like)))

@@ -2,178 +2,45 @@
 
 Services own the transaction, raise ``PolicyError`` with Chinese messages keyed by form field, and tell
 the search index about every change that may affect a public document.
+
+Edits to a live article never change it in place (the Wagtail model): saving or restoring keeps them
+as the article's pending ``ArticleDraft``; ``publish_draft`` (发布修改) or a scheduled release makes
+them live, ``discard_draft`` drops them. With ``POLICIES_REQUIRE_SECOND_EDITOR`` the draft's last
+author cannot publish it alone.
 """
 
-import re
+import logging
 import threading
 import time
 from datetime import datetime
 
-from pypinyin import lazy_pinyin
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.policies import indexing
 from app.policies.models import (
-    KINDS,
-    SNAPSHOT_FIELDS,
     TOPICS,
-    VALIDITIES,
-    VENUES,
     Article,
+    ArticleDraft,
     ArticleRevision,
     Faq,
+    jsonable_snapshot,
 )
 from app.policies.revisions import add_revision
-from app.web.errors import DomainError
+from app.policies.validation import (  # noqa: F401  (re-exported: callers use services.PolicyError etc.)
+    PolicyError,
+    clean,
+    doc_number_problem,
+    make_slug,
+    validate,
+)
 from app.web.time import as_utc, utcnow
 
-DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(19|20)\d{2}〕\d{1,4}号$")
-DOC_NUMBER_HINT = "格式如 章民发〔2023〕12号：发文机关代字 + 六角括号〔年份〕+ 序号 + “号”。"
-RESERVED_SLUGS = {"faq", "new", "feed", "search"}
+SECOND_EDITOR_MESSAGE = "已开启双人审核：这份修改最后由您编辑，需要另一位编辑审核后发布。请先点“保存修改”。"
 
-
-class PolicyError(DomainError):
-    """A policies rule said no: ``errors`` holds a Chinese message per form field (None = the whole form)."""
-
-    def __init__(self, errors: dict[str | None, str] | str, field: str | None = None):
-        if isinstance(errors, str):
-            errors = {field: errors}
-        self.errors = errors
-        super().__init__("; ".join(errors.values()), field=next(iter(errors)) if len(errors) == 1 else None)
-
-
-# ---------------------------------------------------------------- slugs and validation
-
-
-def make_slug(title: str, exclude_id: int | None = None) -> str:
-    """Pinyin slug from the title (e.g. 关于彩礼 -> guan-yu-cai-li), unique among articles."""
-    words = []
-    for part in lazy_pinyin(title, errors=lambda chars: [chars]):
-        words.extend(re.findall(r"[a-z0-9]+", part.lower()))
-    base = ""
-    for word in words:
-        candidate = f"{base}-{word}" if base else word
-        if len(candidate) > 60:
-            break
-        base = candidate
-    base = base or "article"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or _slug_taken(slug, exclude_id):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def _slug_taken(slug: str, exclude_id: int | None) -> bool:
-    stmt = select(Article.id).where(Article.slug == slug)
-    if exclude_id is not None:
-        stmt = stmt.where(Article.id != exclude_id)
-    return db.session.scalar(stmt) is not None
-
-
-def doc_number_problem(value: str) -> str | None:
-    """Explain what is wrong with a 文号, suggesting the corrected form when it is close."""
-    if DOC_NUMBER.match(value):
-        return None
-    fixed = re.sub(r"[\[【(（［]\s*((?:19|20)\d{2})\s*[\]】)）］]", r"〔\1〕", value.replace(" ", ""))
-    if not fixed.endswith("号") and re.search(r"〔\d{4}〕\d+$", fixed):
-        fixed += "号"
-    if fixed != value and DOC_NUMBER.match(fixed):
-        return f"文号格式不对，年份请用六角括号〔〕。您是不是要填“{fixed}”？"
-    return f"文号格式不对。{DOC_NUMBER_HINT}"
-
-
-def _validate(article: Article | None, data: dict) -> dict:
-    """Check cross-field and database rules; return field -> message."""
-    errors: dict[str | None, str] = {}
-    kind = data["kind"]
-    if kind not in KINDS:
-        errors["kind"] = "请选择文章类型。"
-    if not (data.get("title") or "").strip():
-        errors["title"] = "请填写标题。"
-    if data.get("topic") not in TOPICS:
-        errors["topic"] = "请选择主题分类。"
-    own_id = article.id if article is not None else None
-    if kind == "policy":
-        _check_policy_fields(data, errors)
-    if data.get("doc_number") and "doc_number" not in errors:
-        _check_doc_number(data["doc_number"], own_id, errors)
-    if kind == "policy" and data.get("validity") in ("已修订", "已废止"):
-        _check_replacement(data, own_id, errors)
-    if kind == "interpretation":
-        _check_interpreted_policy(data.get("policy_id"), errors)
-    if kind == "news" and data.get("venue") not in VENUES:
-        errors["venue"] = "活动动态请选择“七进”场所（机关、企业、农村、社区、学校、家庭、网络）。"
-    return errors
-
-
-def _check_policy_fields(data: dict, errors: dict) -> None:
-    """A policy document needs a 文号, an issuer and a validity."""
-    if not data.get("doc_number"):
-        errors["doc_number"] = f"政策文件需要填写文号。{DOC_NUMBER_HINT}"
-    if not data.get("issuer"):
-        errors["issuer"] = "政策文件需要填写发文机关。"
-    if data.get("validity") not in VALIDITIES:
-        errors["validity"] = "请选择有效性。"
-
-
-def _check_doc_number(doc_number: str, own_id: int | None, errors: dict) -> None:
-    """A 文号 is well formed and used by no other article."""
-    problem = doc_number_problem(doc_number)
-    if problem:
-        errors["doc_number"] = problem
-        return
-    stmt = select(Article).where(Article.doc_number == doc_number)
-    if own_id is not None:
-        stmt = stmt.where(Article.id != own_id)
-    other = db.session.scalar(stmt)
-    if other is not None:
-        errors["doc_number"] = f"文号“{doc_number}”已被《{other.title}》使用，同一文号不能重复。"
-
-
-def _check_replacement(data: dict, own_id: int | None, errors: dict) -> None:
-    """A revised or repealed policy points at another, public policy (required when revised)."""
-    replaced_by = data.get("replaced_by_id")
-    if replaced_by:
-        target = db.session.get(Article, replaced_by)
-        if target is None or target.kind != "policy" or target.id == own_id:
-            errors["replaced_by_id"] = "替代文件必须是另一份政策文件。"
-        elif not target.is_public():
-            errors["replaced_by_id"] = f"替代文件《{target.title}》还没有发布，请先发布它再关联。"
-    elif data.get("validity") == "已修订":
-        errors["replaced_by_id"] = "已修订的文件请选择修订后的新文件。"
-
-
-def _check_interpreted_policy(policy_id: int | None, errors: dict) -> None:
-    """An interpretation links to a public policy document."""
-    if not policy_id:
-        errors["policy_id"] = "政策解读需要关联所解读的政策文件。"
-        return
-    target = db.session.get(Article, policy_id)
-    if target is None or target.kind != "policy":
-        errors["policy_id"] = "请选择一份政策文件。"
-    elif not target.is_public():
-        errors["policy_id"] = f"《{target.title}》还是草稿或尚未到发布时间，只能关联已发布的政策文件。"
-
-
-def _clean(data: dict) -> dict:
-    """Normalise form data for one kind (fields of other kinds are cleared)."""
-    cleaned = {name: data.get(name) for name in SNAPSHOT_FIELDS}
-    for name in ("title", "summary", "plain_language", "body", "issuer", "source", "doc_number"):
-        cleaned[name] = (cleaned.get(name) or "").strip()
-    cleaned["doc_number"] = cleaned["doc_number"] or None
-    kind = cleaned["kind"]
-    if kind != "policy":
-        cleaned.update(doc_number=None, validity=None, replaced_by_id=None)
-    if cleaned.get("validity") == "现行有效":
-        cleaned["replaced_by_id"] = None
-    if kind != "interpretation":
-        cleaned["policy_id"] = None
-    if kind != "news":
-        cleaned["venue"] = None
-    return cleaned
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- saving
@@ -184,6 +51,10 @@ def _commit(article: Article, was_public: bool) -> None:
     if was_public or article.is_public() or article.is_scheduled():
         indexing.touch_article(article)
         article.search_synced_at = utcnow()
+    _commit_only()
+
+
+def _commit_only() -> None:
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -193,20 +64,39 @@ def _commit(article: Article, was_public: bool) -> None:
         ) from exc
 
 
+def second_editor_required() -> bool:
+    """The ``POLICIES_REQUIRE_SECOND_EDITOR`` setting (app/config.py): changes to live articles need a second editor."""
+    return bool(current_app.config.get("POLICIES_REQUIRE_SECOND_EDITOR"))
+
+
+def has_live_version(article: Article | None) -> bool:
+    """Whether edits to ``article`` must wait as a pending draft (it is public, or already has one)."""
+    return article is not None and (article.is_public() or article.draft is not None)
+
+
 def save_article(article: Article | None, data: dict, action: str, user, publish_at: datetime | None = None):
-    """Create or update an article; ``action`` is save (keep state; new = draft), publish or schedule."""
-    data = _clean(data)
+    """Create or update an article; ``action`` is save (keep state; new = draft), publish or schedule.
+
+    For a live article the edit becomes its pending draft; publish then makes that draft live at once
+    and schedule makes it live at ``publish_at``, while the public page keeps the live version.
+    """
+    data = clean(data)
     if article is not None:
         data["kind"] = article.kind  # the kind is fixed once created
-    errors = _validate(article, data)
+    errors = validate(article, data)
     now = utcnow()
     if action == "schedule":
         if publish_at is None:
             errors["publish_at"] = "请选择定时发布的时间。"
         elif as_utc(publish_at) <= now:
             errors["publish_at"] = "定时发布的时间必须晚于现在；要马上发布请点“立即发布”。"
+    live = has_live_version(article)
+    if live and action in ("publish", "schedule") and second_editor_required():
+        errors.setdefault(None, SECOND_EDITOR_MESSAGE)  # saving would make this user the last author
     if errors:
         raise PolicyError(errors)
+    if live:
+        return _save_change(article, data, action, user, publish_at, now)
     was_public = article is not None and article.is_public()
     if article is None:
         article = Article(kind=data["kind"], slug="", published=False)
@@ -231,9 +121,87 @@ def save_article(article: Article | None, data: dict, action: str, user, publish
     return article
 
 
+def _put_draft(article: Article, content: dict, user, now: datetime) -> ArticleDraft | None:
+    """Keep ``content`` as the article's pending draft; content equal to the live version drops the draft."""
+    if content == jsonable_snapshot(clean(article.snapshot())):
+        article.draft = None  # nothing would change: no pending change to keep (delete-orphan)
+        return None
+    draft = article.draft
+    if draft is None:
+        draft = article.draft = ArticleDraft(created_at=now)
+    draft.data = content
+    draft.publish_at = None  # a new edit needs its own decision on when (and by whom) it goes live
+    draft.author_id = getattr(user, "id", None)
+    draft.author_name = getattr(user, "display_name", "") or ""
+    draft.updated_at = now
+    return draft
+
+
+def _save_change(article: Article, data: dict, action: str, user, publish_at, now: datetime) -> Article:
+    """Keep an edit of a live article as its draft; publish or schedule it when asked."""
+    draft = _put_draft(article, jsonable_snapshot(data), user, now)
+    if draft is None:
+        _commit_only()
+        return article
+    if action == "publish":
+        _apply_draft(article, user, "发布修改", now)
+        _commit(article, was_public=True)
+        return article
+    if action == "schedule":
+        draft.publish_at = as_utc(publish_at)
+        add_revision(article, "定时发布修改（未发布）", user, draft.data, draft=True)
+    else:
+        add_revision(article, "保存修改（未发布）", user, draft.data, draft=True)
+    _commit_only()
+    return article
+
+
+def _apply_draft(article: Article, user, label: str, now: datetime) -> None:
+    """Copy the draft into the live article (checked again: a 文号 or a linked policy may have changed)."""
+    data = clean(article.draft.content() | {"kind": article.kind})
+    errors = validate(article, data)
+    if errors:
+        raise PolicyError({None: f"无法发布修改：{'；'.join(errors.values())}"})
+    article.apply_snapshot(data)
+    if article.published_on is None:
+        article.published_on = now.date()
+    article.updated_at = now
+    article.updated_by_id = getattr(user, "id", None)
+    article.draft = None
+    add_revision(article, label, user)
+
+
+def publish_draft(article: Article, user) -> Article:
+    """发布修改: make the pending changes live (with the second-editor setting, not by their last author)."""
+    if article.draft is None:
+        raise PolicyError("这篇文章没有未发布的修改。")
+    second = second_editor_required()
+    if not article.can_publish_draft(user, second):
+        raise PolicyError(SECOND_EDITOR_MESSAGE)
+    label = f"发布修改（审核：{article.draft.author_name or '—'} 的修改）" if second else "发布修改"
+    _apply_draft(article, user, label[:40], utcnow())
+    _commit(article, was_public=True)
+    return article
+
+
+def discard_draft(article: Article, user) -> Article:
+    """放弃修改: drop the pending changes; the live version stays (the draft's revisions stay in history)."""
+    if article.draft is None:
+        raise PolicyError("这篇文章没有未发布的修改。")
+    article.draft = None
+    _commit_only()
+    return article
+
+
 def unpublish_article(article: Article, user) -> Article:
-    """Take an article off the public site (it becomes a draft again; its slug stays)."""
+    """Take an article off the public site (it becomes a draft again; its slug stays).
+
+    Pending changes are folded into the draft article: with nothing live, edits apply directly again.
+    """
     was_public = article.is_public() or article.is_scheduled()
+    if article.draft is not None:
+        article.apply_snapshot(article.draft.content())
+        article.draft = None
     article.unpublish()
     article.updated_at = utcnow()
     add_revision(article, "撤回发布", user)
@@ -242,17 +210,25 @@ def unpublish_article(article: Article, user) -> Article:
 
 
 def restore_revision(article: Article, revision: ArticleRevision, user) -> Article:
-    """Put an earlier version's content back; this is itself saved as a new revision."""
+    """Put an earlier version's content back as a new revision (for a live article: as its pending draft)."""
     if revision.article_id != article.id:
         raise PolicyError("这个版本不属于这篇文章。")
     data = dict(revision.data)
     data["kind"] = article.kind
-    errors = _validate(article, _clean(data))
+    data = clean(data)
+    errors = validate(article, data)
     if errors:
         raise PolicyError({None: f"无法恢复第 {revision.number} 版：{'；'.join(errors.values())}"})
+    now = utcnow()
+    if has_live_version(article):
+        draft = _put_draft(article, jsonable_snapshot(data), user, now)
+        if draft is not None:
+            add_revision(article, f"恢复第 {revision.number} 版（未发布）", user, draft.data, draft=True)
+        _commit_only()
+        return article
     was_public = article.is_public()
-    article.apply_snapshot(_clean(data))
-    article.updated_at = utcnow()
+    article.apply_snapshot(data)
+    article.updated_at = now
     article.updated_by_id = getattr(user, "id", None)
     add_revision(article, f"恢复第 {revision.number} 版", user)
     _commit(article, was_public)
@@ -327,7 +303,10 @@ def release_check_due() -> bool:
 
 
 def release_due_articles(force: bool = False) -> int:
-    """Index scheduled articles whose ``publish_at`` has passed; cheap and throttled per process.
+    """Index scheduled articles whose ``publish_at`` has passed and apply due scheduled changes.
+
+    Cheap and throttled per process. Scheduled changes to live articles (drafts with ``publish_at``)
+    go live here, so until then the public page, search and the API keep the live version.
 
     Pages, the sitemap and the API decide visibility with the clock, so they are right the moment an
     item falls due; only the search index needs telling. This runs before the home, list, search,
@@ -354,6 +333,29 @@ def release_due_articles(force: bool = False) -> int:
     for article in due:
         indexing.touch_article(article)
         article.search_synced_at = now
-    if due:
+    changed = _apply_due_drafts(now)
+    if due or changed:
         db.session.commit()
-    return len(due)
+    return len(due) + changed
+
+
+def _apply_due_drafts(now: datetime) -> int:
+    """Make scheduled changes whose time has come live (a change that no longer validates is unscheduled)."""
+    drafts = list(
+        db.session.scalars(
+            select(ArticleDraft).where(ArticleDraft.publish_at.is_not(None), ArticleDraft.publish_at <= now)
+        )
+    )
+    applied = 0
+    for draft in drafts:
+        article = draft.article
+        try:
+            _apply_draft(article, None, "定时发布修改", now)
+        except PolicyError as exc:
+            draft.publish_at = None
+            log.warning("policies: scheduled change of article %s not applied: %s", article.id, exc)
+            continue
+        indexing.touch_article(article)
+        article.search_synced_at = now
+        applied += 1
+    return applied

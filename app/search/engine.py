@@ -207,6 +207,7 @@ def apply_updates(app: Flask, items: Iterable[tuple[str, str]], own_seqs: Iterab
             st.store.journal_append(items)
             log.info("search: index busy, journalled %d update(s)", len(items))
             return
+        broken = st.store.generation()
         items |= st.store.journal_take()
         try:
             _write(st, items)
@@ -220,7 +221,7 @@ def apply_updates(app: Flask, items: Iterable[tuple[str, str]], own_seqs: Iterab
             log.exception("search: index write failed; journalled %d update(s), rebuilding", len(items))
             needs_rebuild = True
     if needs_rebuild:
-        trigger_rebuild(app)
+        trigger_rebuild(app, broken=broken)
 
 
 def _advance_past(st: SearchState, seqs: Iterable[int]) -> None:
@@ -249,17 +250,25 @@ def drain_journal(app: Flask) -> bool:
     return True
 
 
-def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1) -> dict | None:
+ANY = object()  # rebuild whatever generation is live
+
+
+def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1, broken=ANY) -> dict | None:
     """Build a complete index in a new directory, swap it in, then replay the journal.
 
     Holds the write lock throughout, so concurrent writers journal their updates instead of writing
     into the generation that is about to be replaced; the replay after the swap applies them.
-    Returns statistics, or None when another process is already rebuilding (``blocking=False``).
+    ``broken``: the generation a caller found damaged (None: no index). Once the lock is held, a
+    different live generation means another process has already replaced it: nothing to do.
+    Returns statistics, or None when another process is rebuilding (``blocking=False``) or has rebuilt.
     """
     st = state(app)
     started = time.monotonic()
     with st.store.lock(None if blocking else 0) as acquired:
         if not acquired:
+            return None
+        if broken is not ANY and st.store.generation() != broken:
+            log.info("search: index already rebuilt by another process (%s)", st.store.generation())
             return None
         seq = outbox_position()  # read before the documents: later changes are replayed, never lost
         docs = all_documents(st)
@@ -296,15 +305,19 @@ _LAST_FAILED = {"at": 0.0}
 RETRY_AFTER_FAILURE = 30.0
 
 
-def trigger_rebuild(app: Flask) -> None:
-    """Rebuild a missing or broken index: in a background thread (production) or now (tests)."""
+def trigger_rebuild(app: Flask, broken=ANY) -> None:
+    """Rebuild a missing or broken index: in a background thread (production) or now (tests).
+
+    Never waits for the write lock: when another process holds it (rebuilding), this one goes on
+    answering from the database until the new generation is live. ``broken``: see :func:`rebuild`.
+    """
     st = state(app)
     if time.monotonic() - _LAST_FAILED["at"] < RETRY_AFTER_FAILURE and st.rebuild_async:
         return  # the last attempt failed moments ago (e.g. database not migrated yet)
     if not st.rebuild_async:
         try:
             with app.app_context():
-                rebuild(app, blocking=False)
+                rebuild(app, blocking=False, broken=broken)
         except Exception as exc:
             log.warning("search: rebuild failed: %r", exc)
         return
@@ -314,7 +327,7 @@ def trigger_rebuild(app: Flask) -> None:
     def run():
         try:
             with app.app_context():
-                rebuild(app, blocking=False)
+                rebuild(app, blocking=False, broken=broken)
         except Exception as exc:
             _LAST_FAILED["at"] = time.monotonic()
             log.warning("search: background rebuild failed: %r", exc)

@@ -16,7 +16,7 @@ import threading
 from pyroaring import FrozenBitMap
 from whoosh.reading import TermNotFound
 
-from app.search import words
+from app.search import postings, words
 from app.search.analysis import bigrams, is_cjk
 from app.search.index import FIELD_BOOSTS, NO_GEO, TEXT_FIELDS
 
@@ -25,6 +25,7 @@ INITIAL_BOOSTS = {"init": 2.0, "init_alias": 1.5}
 EXACT_TITLE_BOOST = 30.0
 WORD_WEIGHT = 100.0  # per query word a document has: above any combination of field boosts
 BODY_TF_WEIGHT = 0.1  # at most 1.0 in total: below any summary hit (2.0)
+TF_BONUS = BODY_TF_WEIGHT * 10  # the most body frequency adds to one document's score
 MAX_PREFIX_TERMS = 5000
 BOUNDED_FROM = 2000  # match sets larger than this are scored only on their candidates
 MAX_CACHED = 4096  # cached posting sets per searcher; the cache is dropped when it grows past this
@@ -54,8 +55,10 @@ class IndexView:
         self.reader = searcher.reader()
         self._ids: dict = {}
         self._tf: dict = {}
+        self._df: dict = {}
         self._cols: dict = {}
         self._live = None
+        self.deletions = self.reader.has_deletions()
 
     @classmethod
     def for_searcher(cls, searcher) -> "IndexView":
@@ -76,12 +79,39 @@ class IndexView:
         if found is None:
             if len(self._ids) > MAX_CACHED:
                 self._ids.clear()
-            try:
-                found = FrozenBitMap(self.reader.postings(field, term).all_ids())
-            except TermNotFound:
-                found = EMPTY
-            self._ids[key] = found
+            found = postings.doc_ids(self.reader, field, term)
+            if self.deletions:
+                found &= self.live
+            found = self._ids[key] = FrozenBitMap(found)
         return found
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many documents have ``term`` (deleted ones included): cheap, from the term dictionary."""
+        key = (field, term)
+        found = self._df.get(key)
+        if found is None:
+            if len(self._df) > MAX_CACHED:
+                self._df.clear()
+            try:
+                found = self._df[key] = self.reader.doc_frequency(field, term)
+            except TermNotFound:
+                found = self._df[key] = 0
+        return found
+
+    def all_of(self, field: str, terms: list[str]) -> FrozenBitMap:
+        """Documents with every one of ``terms`` in ``field``: rarest first, stopping when none are left.
+
+        A name's bigrams are mostly rare in the body; its common ones (烈士, 陵园) are read only while
+        some document still has all the rarer ones, which for most names is never.
+        """
+        found = None
+        for term in sorted(terms, key=lambda t: self.doc_frequency(field, t)):
+            if not self.doc_frequency(field, term):
+                return EMPTY
+            found = self.ids(field, term) if found is None else found & self.ids(field, term)
+            if not found:
+                return EMPTY
+        return EMPTY if found is None else found
 
     def prefix_ids(self, field: str, prefix: str) -> FrozenBitMap:
         key = (field, prefix, "*")
@@ -102,11 +132,7 @@ class IndexView:
         if found is None:
             if len(self._tf) > MAX_CACHED // 4:
                 self._tf.clear()
-            try:
-                found = dict(self.reader.postings(field, term).items_as("frequency"))
-            except TermNotFound:
-                found = {}
-            self._tf[key] = found
+            found = self._tf[key] = postings.frequencies(self.reader, field, term)
         return found
 
     def terms(self, field: str) -> list[str]:
@@ -130,6 +156,18 @@ class IndexView:
         for ch in dict.fromkeys(chars):
             found.update(dict.fromkeys(index.get(ch, ())))
         return list(found)
+
+    def date_rank(self) -> list[int]:
+        """Per document number, its place among the dates (0 = newest; undated documents last)."""
+        ranks = self._cols.get("date-rank")
+        if ranks is None:
+            dates = self.column("date")
+            order = sorted(range(len(dates)), key=lambda d: _neg_date(dates[d]))
+            ranks = [0] * len(dates)
+            for position, doc in enumerate(order):
+                ranks[doc] = position
+            self._cols["date-rank"] = ranks
+        return ranks
 
     def column(self, field: str) -> list:
         """Values of a sortable column for every document number, across every segment.
@@ -173,7 +211,7 @@ def group_fields(view: IndexView, group: list[str]) -> dict[str, FrozenBitMap]:
         if len(seg) == 1:
             return {f: view.prefix_ids(f, seg) for f in TEXT_FIELDS}
         terms = list(dict.fromkeys(bigrams(seg)))
-        out = {f: intersection(view.ids(f, t) for t in terms) for f in TEXT_FIELDS}
+        out = {f: view.all_of(f, terms) for f in TEXT_FIELDS}
         if len(seg) >= 4 and not any(out.values()):
             out = _parts_fields(view, seg) or out
         return out
@@ -248,15 +286,22 @@ def evaluate(view: IndexView, groups, kinds, filters, fields: dict[str, str], fi
     return matched, per_group, complete
 
 
-def candidates(matched: FrozenBitMap, per_group, need: int, every_word: bool) -> FrozenBitMap:
+def candidates(
+    view: IndexView, matched: FrozenBitMap, groups, per_group, need: int, exact: str, every_word: bool
+):
     """The documents worth scoring for the first ``need`` places of a relevance ranking.
 
     A large match set (a single character, a common word) is mostly body mentions, and scoring every
-    one in Python was the slow part at 100k. When every match has every word (so only fields decide),
-    documents found in a name, alias, keyword or summary field outrank body-only ones: score those, and
-    body-only documents only when needed to fill the page (in index order).
+    one in Python was the slow part at 100k. One word: the matches are split by which fields they were
+    found in (bitmap operations), and only the best-scoring parts that fill the page are scored (exact:
+    see ``_top_parts``). Several words where every match has every word: documents found in a name,
+    alias, keyword or summary field outrank body-only ones, which fill the page only when needed.
     """
-    if len(matched) <= BOUNDED_FROM or not every_word:
+    if len(matched) <= BOUNDED_FROM:
+        return matched
+    if len(groups) == 1:
+        return _top_parts(view, matched, per_group[0], need, exact)
+    if not every_word:
         return matched
     strong = union(docs for gf in per_group for field, docs in gf.items() if field != "body") & matched
     if len(strong) >= need:
@@ -267,6 +312,37 @@ def candidates(matched: FrozenBitMap, per_group, need: int, every_word: bool) ->
         if len(fill) >= need - len(strong):
             break
     return strong | FrozenBitMap(fill)
+
+
+def _top_parts(view: IndexView, matched: FrozenBitMap, gf: dict, need: int, exact: str) -> FrozenBitMap:
+    """The parts of ``matched`` (documents found in the same fields) that can reach the first ``need`` places.
+
+    Within a part every document has the same field score; only the body frequency bonus (at most
+    ``TF_BONUS``) and the date tell them apart. Parts are taken best first until they hold ``need``
+    documents at score S; a part below S - TF_BONUS cannot overtake them, so the ranking is unchanged.
+    """
+    boosts = dict(FIELD_BOOSTS, **PINYIN_BOOSTS, **INITIAL_BOOSTS)
+    splits = [(boosts.get(field, 1.0), docs) for field, docs in gf.items() if docs]
+    if exact:
+        splits.append((EXACT_TITLE_BOOST, view.ids("title_exact", exact)))
+    parts = [(0.0, matched)]
+    for boost, docs in splits:
+        parts = [
+            (score + add, piece)
+            for score, part in parts
+            for add, piece in ((boost, part & docs), (0.0, part - docs))
+            if piece
+        ]
+    parts.sort(key=lambda p: -p[0])
+    chosen, count, floor = [], 0, None
+    for score, part in parts:
+        if floor is not None and score < floor - TF_BONUS:
+            break
+        chosen.append(part)
+        count += len(part)
+        if floor is None and count >= need:
+            floor = score
+    return union(chosen)
 
 
 def score(view: IndexView, matched, groups, per_group, exact: str) -> dict[int, float]:
@@ -317,11 +393,10 @@ def order(view: IndexView, matched, scores, sort: str, near, limit: int):
         ranked = heapq.nsmallest(limit, ((dist(d), -(scores or {}).get(d, 0.0), d) for d in matched))
         return [(d, km) for km, _s, d in ranked]
     scores = scores or {}
-    date = view.column("date")
+    rank = view.date_rank()
     # Equal scores: newest first (articles), then index order.
     return [
-        (d, None)
-        for d in heapq.nsmallest(limit, matched, key=lambda d: (-scores.get(d, 0.0), _neg_date(date[d]), d))
+        (d, None) for d in heapq.nsmallest(limit, matched, key=lambda d: (-scores.get(d, 0.0), rank[d], d))
     ]
 
 

@@ -79,6 +79,9 @@ def _match_initials(readings, start: int, key: str) -> int | None:
     return start + len(key)
 
 
+MARKED = Markup("<mark>%s</mark>")
+
+
 def _merge(spans):
     merged: list[list[int]] = []
     for a, b in sorted(spans):
@@ -101,7 +104,7 @@ def mark(text: str, needles: Needles, *, pinyin: bool = False) -> Markup:
     last = 0
     for a, b in _merge(spans):
         out.append(escape(text[last:a]))
-        out.append(Markup("<mark>") + escape(text[a:b]) + Markup("</mark>"))
+        out.append(MARKED % text[a:b])  # one escaping format instead of two Markup concatenations
         last = b
     out.append(escape(text[last:]))
     return Markup("").join(out)

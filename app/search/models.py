@@ -7,7 +7,7 @@ findable through every other.
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, func, select
+from sqlalchemy import DateTime, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -45,3 +45,12 @@ def entries_after(seq: int, limit: int) -> list[tuple[int, str, str]]:
     )
     with db.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(query)]
+
+
+def delete_entries(through: int, before: datetime) -> int:
+    """Delete the entries with ``seq <= through`` created before ``before``; returns how many (committed)."""
+    statement = delete(SearchOutboxEntry).where(
+        SearchOutboxEntry.seq <= through, SearchOutboxEntry.created_at < before
+    )
+    with db.engine.begin() as conn:
+        return conn.execute(statement).rowcount

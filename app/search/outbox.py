@@ -4,20 +4,28 @@ Every ``schedule()`` writes an outbox row in the same transaction as the change.
 process checks (at most every ``SEARCH_OUTBOX_INTERVAL`` seconds, default 1) whether the database has
 rows newer than the position stored in its index directory, and re-indexes those (kind, id) pairs
 through the providers. A host more than ``MAX_BEHIND`` entries behind rebuilds instead.
+
+Retention (``prune``, the daily ``outbox`` job): an entry is deleted once it is both older than
+``SEARCH_OUTBOX_KEEP_DAYS`` (default 7) and more than ``MAX_BEHIND`` entries behind the newest. So every
+entry a host still needs for catching up is kept: a host whose position is older than the oldest kept
+entry is more than ``MAX_BEHIND`` behind by construction, and rebuilds instead of replaying.
 """
 
 import logging
 import time
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.search.engine import apply_updates, outbox_position, state, trigger_rebuild
-from app.search.models import entries_after
+from app.search.models import delete_entries, entries_after
+from app.web.time import utcnow
 
 log = logging.getLogger(__name__)
 
 MAX_BEHIND = 5000
+KEEP_DAYS = 7
 
 
 def catch_up(app: Flask, *, force: bool = False) -> int:
@@ -57,3 +65,21 @@ def lag(app: Flask) -> dict:
     applied = state(app).store.applied_seq()
     behind = None if last is None or applied is None else max(0, last - applied)
     return {"outbox_seq": last, "applied_seq": applied, "lag": behind}
+
+
+def prune(app: Flask, now=None) -> int:
+    """Delete outbox entries older than the retention period and more than ``MAX_BEHIND`` behind."""
+    last = outbox_position()
+    if not last:
+        return 0
+    days = float(app.config.get("SEARCH_OUTBOX_KEEP_DAYS", KEEP_DAYS))
+    before = (now or utcnow()) - timedelta(days=days)
+    deleted = delete_entries(through=last - MAX_BEHIND, before=before)
+    if deleted:
+        log.info(
+            "search: pruned %d outbox entries (through seq %d, older than %s)",
+            deleted,
+            last - MAX_BEHIND,
+            before,
+        )
+    return deleted

@@ -180,6 +180,7 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
         drain_journal(app)
     except Exception:
         log.exception("search: outbox or journal replay failed")
+    seen = state(app).store.generation()  # the generation this answer reads (None: no index)
     try:
         result = _search_index(*args)
         note_answer(app, degraded=False)
@@ -196,7 +197,7 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
     note_answer(app, degraded=True, problem=problem)
     state(app).store.forget_searcher()
     try:
-        trigger_rebuild(app)
+        trigger_rebuild(app, broken=seen)
     except Exception:
         log.exception("search: could not start a rebuild")
     try:
@@ -221,7 +222,7 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
     if groups and sort in ("relevance", "distance"):
         exact = "".join(seg for g in groups for seg in g)
         if sort == "relevance":
-            pool = ev.candidates(matched, per_group, page * per_page, complete == total)
+            pool = ev.candidates(view, matched, groups, per_group, page * per_page, exact, complete == total)
         scores = ev.score(view, pool, groups, per_group, exact)
     ranked = ev.order(view, pool, scores, sort, near, page * per_page)[(page - 1) * per_page :]
     needles = Needles(groups)

@@ -5,6 +5,7 @@ from flask import Flask, request
 from app.web import errors, routes, security
 from app.web.access import ROLES
 from app.web.blueprint import bp
+from app.web.confirm import confirm_question
 from app.web.time import cn_date, cn_datetime
 
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?"),
         }
 
+    app.add_template_global(confirm_question)
     app.jinja_env.filters["cn_datetime"] = cn_datetime
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["tel"] = lambda number: "".join(ch for ch in number if ch.isdigit() or ch == "+")

@@ -10,8 +10,16 @@ def wants_fragment() -> bool:
 
 
 def render(template: str, fragment: str | None = None, *, status: int = 200, **context):
-    """Render ``fragment`` for an htmx swap, ``template`` otherwise; always ``Vary: HX-Request``."""
-    name = fragment if fragment and wants_fragment() else template
-    response = make_response(render_template(name, **context), status)
+    """Render ``fragment`` for an htmx swap, ``template`` otherwise; always ``Vary: HX-Request``.
+
+    The fragment of an htmx action (any method but GET) also carries the page's flash area out of band:
+    with this request's messages, or empty, so an earlier page's message does not stay on screen above the
+    action's own answer. Reading fragments (live search, polling) leave it alone.
+    """
+    in_place = bool(fragment) and wants_fragment()
+    html = render_template(fragment if in_place else template, **context)
+    if in_place and request.method != "GET":
+        html += render_template("web/_flashes.html", oob=True)
+    response = make_response(html, status)
     response.vary.add("HX-Request")
     return response

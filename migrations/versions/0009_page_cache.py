@@ -25,7 +25,9 @@ def upgrade():
         batch_op.create_index(
             "ix_place_names_status_latitude", ["status", "latitude", "longitude"], unique=False
         )
-        batch_op.create_index("ix_place_names_status_pinyin", ["status", "pinyin_plain", "code"], unique=False)
+        batch_op.create_index(
+            "ix_place_names_status_pinyin", ["status", "pinyin_plain", "code"], unique=False
+        )
 
 
 def downgrade():

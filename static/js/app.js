@@ -1,6 +1,10 @@
 // Small progressive enhancements. Everything works without this file.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["app"]) { return; }
+  loaded["app"] = true;
   // Network failure during an htmx request: say so instead of failing silently.
   document.addEventListener("htmx:sendError", function () {
     var box = document.getElementById("htmx-alert");
@@ -16,6 +20,62 @@
   document.addEventListener("htmx:beforeRequest", function () {
     var box = document.getElementById("htmx-alert");
     if (box) { box.innerHTML = ""; }
+  });
+  // Destructive one-click actions (issue 13, app/web/confirm.py): a form with hx-confirm asks in a native
+  // <dialog> naming the thing (确定/取消) instead of window.confirm; 确定 sends it with confirm=yes. Without
+  // JavaScript the server asks on a page instead.
+  document.addEventListener("htmx:confirm", function (event) {
+    var detail = event.detail || {};
+    if (!detail.question || typeof HTMLDialogElement !== "function") { return; }
+    event.preventDefault();
+    var trigger = document.activeElement;
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    dialog.setAttribute("aria-describedby", "confirm-dialog-text");
+    var title = document.createElement("h2");
+    title.id = "confirm-dialog-title";
+    title.textContent = "请确认";
+    var text = document.createElement("p");
+    text.id = "confirm-dialog-text";
+    text.textContent = detail.question;
+    var row = document.createElement("p");
+    row.className = "button-row";
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "btn btn-danger";
+    yes.textContent = "确定";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "btn btn-secondary";
+    no.textContent = "取消";
+    row.appendChild(yes);
+    row.appendChild(no);
+    dialog.appendChild(title);
+    dialog.appendChild(text);
+    dialog.appendChild(row);
+    var answered = false;
+    yes.addEventListener("click", function () { answered = true; dialog.close(); });
+    no.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (answered) {
+        detail.elt.zqConfirmed = true;
+        detail.issueRequest(true);
+      } else if (trigger && trigger.isConnected) {
+        trigger.focus();
+      }
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    no.focus();  // the safe answer has the focus; Esc cancels too
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.zqConfirmed) {
+      elt.zqConfirmed = false;
+      event.detail.parameters.confirm = "yes";
+    }
   });
   // "快速离开": replace this page in history with a neutral site.
   document.addEventListener("click", function (event) {
@@ -100,42 +160,5 @@
   document.addEventListener("htmx:historyRestore", syncElderSwitch);
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target === document.body) { syncElderSwitch(); }
-  });
-  // 「朗读全文」: pages with text to read name the script on that text ([data-read-aloud-src]); it is loaded
-  // once, on a plain load or after a boosted navigation (boosted swaps do not run <head> scripts).
-  function loadReadAloud() {
-    var root = document.querySelector("[data-read-aloud-src]");
-    if (!root || document.querySelector("script[data-read-aloud-loader]")) { return; }
-    var script = document.createElement("script");
-    script.src = root.getAttribute("data-read-aloud-src");
-    script.setAttribute("data-read-aloud-loader", "");
-    document.head.appendChild(script);
-  }
-  document.addEventListener("DOMContentLoaded", loadReadAloud);
-  document.addEventListener("htmx:afterSettle", loadReadAloud);
-  // A boosted navigation swaps only <body>: bring the new page's stylesheets and scripts from its <head>
-  // (issue 11: /search arrived without search.css, so 「正在搜索…」 stayed on screen). Each is added once.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var detail = event.detail || {};
-    if (!detail.boosted || detail.target !== document.body || !detail.xhr) { return; }
-    var match = /<head[^>]*>([\s\S]*?)<\/head>/i.exec(detail.serverResponse || detail.xhr.responseText || "");
-    if (!match) { return; }
-    var head = new DOMParser().parseFromString("<html><head>" + match[1] + "</head></html>", "text/html").head;
-    head.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
-      var isLink = el.tagName === "LINK";
-      var url = el.getAttribute(isLink ? "href" : "src");
-      var known = isLink ? 'link[rel=stylesheet][href="' + CSS.escape(url) + '"]' : 'script[src="' + CSS.escape(url) + '"]';
-      if (document.head.querySelector(known)) { return; }
-      var copy = document.createElement(isLink ? "link" : "script");
-      if (isLink) {
-        copy.rel = "stylesheet";
-        copy.href = url;
-        if (el.media) { copy.media = el.media; }
-      } else {
-        copy.src = url;
-        copy.async = false;
-      }
-      document.head.appendChild(copy);
-    });
   });
 })();

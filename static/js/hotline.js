@@ -1,6 +1,10 @@
 // Hotline enhancements; every page works without this file.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["hotline"]) { return; }
+  loaded["hotline"] = true;
   // Characters left in the description (the server enforces the limit too).
   function updateCounts(root) {
     var outputs = (root || document).querySelectorAll("[data-count-for]");

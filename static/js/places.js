@@ -2,6 +2,10 @@
 // "离哪里近" select (a 镇街 centre) does the same job. Location is asked only when the button is tapped.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["places"]) { return; }
+  loaded["places"] = true;
 
   function setup() {
     var button = document.getElementById("near-me");
@@ -57,6 +61,10 @@
 // JavaScript the link opens the photo's own page (caption, source, back link).
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["places-photos"]) { return; }
+  loaded["places-photos"] = true;
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-lightbox]");
     if (!link || typeof HTMLDialogElement !== "function" || event.ctrlKey || event.metaKey) { return; }

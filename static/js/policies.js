@@ -1,6 +1,10 @@
 // Policies pages: small progressive enhancements; everything works without this file.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["policies"]) { return; }
+  loaded["policies"] = true;
   // htmx snapshots the page for the back button as HTML; typed values live in properties, not
   // attributes, so copy them into attributes first. Back from a document then shows the list exactly
   // as it was left, search text and filters included.
@@ -23,6 +27,24 @@
     ["q", "kind", "topic", "status", "year"].forEach(function (name) {
       if (params[name] === "") { delete params[name]; }
     });
+  });
+  // Editor form: the live preview never aborts a request (htmx logs every abort as a console error), it
+  // queues the newest one behind the request in flight (hx-sync="#article-preview:queue last"), so the last
+  // preview always wins. Saving waits for none of them: once the form is submitted, no preview starts any
+  // more (a pending "delay:" trigger or a queued one is cancelled quietly), and the typed text goes with the
+  // save itself.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches(".article-form")) { form.setAttribute("data-saving", ""); }
+  }, true);
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    var form = elt && elt.closest ? elt.closest(".article-form") : null;
+    if (form && elt !== form && form.hasAttribute("data-saving")) { event.preventDefault(); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;  // a save that failed (network, 5xx) leaves the form in place: preview again
+    if (elt && elt.matches && elt.matches(".article-form") && !event.detail.successful) { elt.removeAttribute("data-saving"); }
   });
   // A link to one FAQ entry (/policies/faq#faq-12, e.g. from site search) opens that answer.
   function openTargetFaq() {

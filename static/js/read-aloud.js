@@ -6,6 +6,10 @@
 // [data-read-aloud-part] elements when it has any, else all its blocks; [data-read-aloud-skip] is left out.
 (function () {
   "use strict";
+  // A boosted navigation brings this file back with its page's <head> (htmx head-support): bind once.
+  var loaded = window.zqScripts = window.zqScripts || {};
+  if (loaded["read-aloud"]) { return; }
+  loaded["read-aloud"] = true;
   var synth = window.speechSynthesis;
   if (!synth || typeof window.SpeechSynthesisUtterance !== "function") { return; }
 

@@ -60,7 +60,7 @@ def test_wrong_code_at_enrolment_keeps_the_page(client, make_user):
 def test_editor_may_skip_and_enrol_later(client, make_user, app):
     """Editors sign in with the password alone unless MFA_REQUIRED_FOR_ALL is set."""
     make_user(roles=("editor",), username="wang", password=PASSWORD)
-    assert _password(client, "wang").headers["Location"].endswith("/console/")
+    assert _password(client, "wang").headers["Location"].endswith("/console/policies/")
     client.post("/logout")
     app.config["MFA_REQUIRED_FOR_ALL"] = True
     assert _password(client, "wang").headers["Location"].endswith("/login/mfa-setup")
@@ -75,7 +75,7 @@ def test_sign_in_with_code(client, make_user):
     assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
     assert client.get("/console/hotline/").status_code == 302
     done = client.post("/login/code", data={"code": totp_code()})
-    assert done.status_code == 302 and done.headers["Location"].endswith("/console/")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/console/hotline/")
     assert client.get("/console/hotline/").status_code == 200
 
 

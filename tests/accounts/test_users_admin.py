@@ -19,7 +19,10 @@ def test_only_admins_reach_user_admin(client, login_as):
     login_as("editor")
     for url in ("/console/users/", "/console/users/new", f"/console/users/{target.id}/edit"):
         assert client.get(url).status_code == 403, url
-    assert client.post(f"/console/users/{target.id}/active", data={"active": "0"}).status_code == 403
+    assert (
+        client.post(f"/console/users/{target.id}/active", data={"active": "0", "confirm": "yes"}).status_code
+        == 403
+    )
     assert client.post(f"/console/users/{target.id}/reset-password").status_code == 403
     assert _user("target").active
 
@@ -137,9 +140,11 @@ def test_admin_cannot_drop_own_admin_role_or_deactivate_self(client, login_as):
         headers=HX,
     )
     assert response.status_code == 422 and "不能取消自己的系统管理员角色" in response.get_data(as_text=True)
-    response = client.post(f"/console/users/{me.id}/active", data={"active": "0"}, headers=HX)
+    response = client.post(
+        f"/console/users/{me.id}/active", data={"active": "0", "confirm": "yes"}, headers=HX
+    )
     assert response.status_code == 422 and "不能停用自己的账号" in response.get_data(as_text=True)
-    plain = client.post(f"/console/users/{me.id}/active", data={"active": "0"})
+    plain = client.post(f"/console/users/{me.id}/active", data={"active": "0", "confirm": "yes"})
     assert plain.status_code == 422 and "不能停用自己的账号" in plain.get_data(as_text=True)
     assert _user(me.username).active and _user(me.username).has_role("admin")
 
@@ -153,7 +158,9 @@ def test_deactivate_and_reactivate(client, login_as, make_user, app):
         "/login", data={"username": "lisi", "password": "long-enough-pass", "csrf_token": _token(other)}
     )
     assert other.get("/console/").status_code == 200
-    response = client.post(f"/console/users/{user.id}/active", data={"active": "0"}, headers=HX)
+    response = client.post(
+        f"/console/users/{user.id}/active", data={"active": "0", "confirm": "yes"}, headers=HX
+    )
     assert response.status_code == 200 and "已停用" in response.get_data(as_text=True)
     assert other.get("/console/").status_code == 302
     plain = client.post(f"/console/users/{user.id}/active", data={"active": "1"})
@@ -186,7 +193,9 @@ def test_unknown_user_is_404(client, login_as):
     """Actions on a user id that does not exist give a Chinese 404."""
     login_as("admin")
     assert client.get("/console/users/99999/edit").status_code == 404
-    assert client.post("/console/users/99999/active", data={"active": "0"}).status_code == 404
+    assert (
+        client.post("/console/users/99999/active", data={"active": "0", "confirm": "yes"}).status_code == 404
+    )
 
 
 def test_last_admin_is_kept(app, make_user):
@@ -228,3 +237,30 @@ def test_console_shows_each_role_its_entries(client, login_as):
     assert "用户管理" not in client.get("/console/").get_data(as_text=True)
     login_as("admin")
     assert "用户管理" in client.get("/console/").get_data(as_text=True)
+
+
+def test_create_user_shows_every_error_at_once_with_a_summary(client, login_as, make_user):
+    """Issue 13: one submit names every problem (bad or taken username, name, roles) inline and in the summary."""
+    login_as("admin")
+    make_user(roles=("editor",), username="taken")
+    cases = [
+        (
+            {"username": "Bad Name!", "display_name": "", "roles": []},
+            "用户名需为 3–40 位小写字母、数字或 _ . -。",
+        ),
+        ({"username": "taken", "display_name": "", "roles": []}, "这个用户名已经存在。"),
+    ]
+    for data, username_error in cases:
+        response = client.post("/console/users/new", data=data)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        summary = html.split('id="error-summary"')[1].split("</div>")[0]
+        for field, message in (
+            ("username", username_error),
+            ("display_name", "请填写此项。"),
+            ("roles", "请至少选择一个角色。"),
+        ):
+            assert f'href="#{field}"' in summary and message in summary, (field, summary)
+            assert f'id="{field}-error">{message}</p>' in html
+        assert f'value="{data["username"]}"' in html
+    assert _user("bad name!") is None

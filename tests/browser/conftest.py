@@ -200,7 +200,9 @@ def run_axe(pg) -> list[dict]:
         if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
             # The page's CSP blocked the tag; a DevTools evaluation is not subject to it.
             pg.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;0")
-        # Our own injection attempt is not the page's fault.
+        # Our own injection attempt is not the page's fault. Its inline <script> must not stay in <head> either:
+        # head-support keeps <head> in htmx's history snapshots and would re-insert it on a back navigation.
+        pg.evaluate("() => document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
         pg.csp_violations[:] = [v for v in pg.csp_violations if "script" not in v.lower()]
     result = pg.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})

@@ -31,8 +31,8 @@ def test_counselor_enrols_and_signs_in(page, make_user, axe_violations):
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     assert axe_violations(page) == []
     page.click("a:has-text('我已保存，继续')")
-    page.wait_for_url("**/console/")
-    expect(page.locator("h1")).to_have_text("工作台")
+    page.wait_for_url("**/console/hotline/")  # a counselor lands on 今日 (issue 13)
+    expect(page.locator("h1")).to_contain_text("今日")
     assert page.csp_violations == []
 
 
@@ -57,7 +57,7 @@ def test_sign_in_with_code_without_javascript(browser, live_server, make_user):
         expect(page.locator(".field.has-error")).to_contain_text("验证码不正确")
         page.fill("#code", totp_code())
         page.click("button:has-text('验证并登录')")
-        page.wait_for_url("**/console/")
-        expect(page.locator("h1")).to_have_text("工作台")
+        page.wait_for_url("**/console/hotline/")  # a counselor lands on 今日 (issue 13)
+        expect(page.locator("h1")).to_contain_text("今日")
     finally:
         context.close()

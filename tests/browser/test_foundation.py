@@ -95,13 +95,14 @@ def test_axe_every_public_page(page, elder_page, live_server, app, axe_violation
 
 def test_sign_in_and_out(page, make_user, browser_login):
     """A staff member signs in through the form, sees the console, and signs out."""
-    make_user(roles=("editor",), username="wangli", password=PASSWORD)
+    make_user(roles=("editor", "archivist"), username="wangli", password=PASSWORD)  # several roles: home
     browser_login(page, "wangli", PASSWORD)
     assert page.url.endswith("/console/")
     assert page.locator("h1").inner_text() == "工作台"
     page.click("button:has-text('退出登录')")
     page.wait_for_url("**/")
-    assert "您已安全退出" in page.locator(".flashes").inner_text()
+    # the flash area is always on the page (issue 13): wait for the message itself
+    assert "您已安全退出" in page.locator(".flashes .alert").inner_text()
     page.goto("/console/")
     assert "/login?next=" in page.url
 

@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from app.extensions import db
 from app.places import services
 from app.places.models import PlaceName
+from app.places.rules import COLUMN_LABELS, COLUMNS
 from tests.places.samples import GOOD, csv_bytes, jpeg_with_gps, png_bomb
 
 HX = {"HX-Request": "true"}
@@ -167,7 +169,8 @@ def test_edit_submit_and_approval_by_second_archivist(client, login_as, make_use
     assert client.post(f"/console/places/{place.code}/edit", data=data).status_code == 303
     assert client.post(f"/console/places/{place.code}/submit").status_code == 303
     refused = client.post(f"/console/places/{place.code}/approve")
-    assert refused.status_code == 403 and "不能审核自己提交的条目" in refused.get_data(as_text=True)
+    assert refused.status_code == 303 and refused.location.endswith(f"/console/places/{place.code}")
+    assert "不能审核自己提交的条目" in client.get(refused.location).get_data(as_text=True)
     locked = client.get(f"/console/places/{place.code}/edit")
     assert locked.status_code == 303
     login_as("archivist")
@@ -182,7 +185,11 @@ def test_return_needs_comment(client, login_as, make_user, make_place):
     place = make_place(author)
     services.submit_for_review(place, author)
     login_as("archivist")
-    assert client.post(f"/console/places/{place.code}/return", data={"comment": ""}).status_code == 409
+    refused = client.post(f"/console/places/{place.code}/return", data={"comment": ""})
+    assert refused.status_code == 303  # post/redirect/get: a reload of the page the browser shows is a GET
+    page = client.get(refused.location)
+    assert page.status_code == 200 and "退回时请填写审核意见" in page.get_data(as_text=True)
+    assert "退回时请填写审核意见" not in client.get(refused.location).get_data(as_text=True)  # shown once
     assert (
         client.post(f"/console/places/{place.code}/return", data={"comment": "补充出处"}).status_code == 303
     )
@@ -271,7 +278,8 @@ def test_50mb_upload_is_413_with_the_limit(client, login_as, make_place):
 
 
 def test_import_dry_run_then_confirm(client, login_as):
-    """Upload with errors → 422 report by row/column, nothing written; fixed file → report → confirm."""
+    """Upload with errors → 422 report by row/column, nothing written; a clean file redirects to its report
+    at GET /import/<token>; confirming redirects back there, which then shows the result (reload-safe)."""
     login_as("archivist")
     bad = csv_bytes(GOOD[0].replace("37.0212", "200"), GOOD[1])
     response = client.post("/console/places/import", data={"file": (io.BytesIO(bad), "bad.csv")})
@@ -280,27 +288,97 @@ def test_import_dry_run_then_confirm(client, login_as):
     assert "latitude（纬度）" in html and "超出范围" in html and "确认导入" not in html
     good = csv_bytes(*GOOD)
     response = client.post("/console/places/import", data={"file": (io.BytesIO(good), "good.csv")})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "将新建 2 条" in html
+    assert response.status_code == 303
+    report_url = response.location
+    assert report_url.startswith("/console/places/import/")
+    for _ in range(2):  # the report page is a GET: a reload shows it again
+        page = client.get(report_url)
+        assert page.status_code == 200 and "将新建 2 条" in page.get_data(as_text=True)
     assert db.session.query(PlaceName).count() == 0
-    token = html.split("/console/places/import/")[1].split('"')[0]
-    done = client.post(f"/console/places/import/{token}")
-    assert done.status_code == 200 and "新建 2 条" in done.get_data(as_text=True)
+    done = client.post(report_url)
+    assert done.status_code == 303 and done.location == report_url
     assert services.get_place("ZQ-0101").status == "draft"
-    again = client.post(f"/console/places/import/{token}")
-    assert again.status_code == 404
+    for _ in range(2):  # reloading the page the browser ends on shows the result, never a 405
+        result = client.get(report_url)
+        assert result.status_code == 200 and "新建 2 条" in result.get_data(as_text=True)
+    again = client.post(report_url)  # the form sent twice: nothing is imported twice
+    assert again.status_code == 303 and db.session.query(PlaceName).count() == 2
     assert client.post("/console/places/import/not-a-token").status_code == 404
+    assert client.get("/console/places/import/" + "0" * 32).status_code == 404
 
 
 def test_import_token_belongs_to_uploader(client, login_as):
-    """Another archivist cannot confirm someone else's upload."""
+    """Another archivist can neither see nor confirm someone else's upload."""
     login_as("archivist")
-    html = client.post(
+    response = client.post(
         "/console/places/import", data={"file": (io.BytesIO(csv_bytes(*GOOD)), "good.csv")}
-    ).get_data(as_text=True)
-    token = html.split("/console/places/import/")[1].split('"')[0]
+    )
     login_as("archivist")
-    assert client.post(f"/console/places/import/{token}").status_code == 403
+    assert client.get(response.location).status_code == 403
+    assert client.post(response.location).status_code == 403
+
+
+def test_import_accepts_chinese_headers(client, login_as):
+    """A header of Chinese labels (编号, 标准名称 …; 村(社区) with half-width brackets too) imports."""
+    login_as("archivist")
+    labels = [COLUMN_LABELS[c] for c in COLUMNS]
+    labels[labels.index("村（社区）")] = "村(社区)"
+    data = csv_bytes(*GOOD, header=",".join(labels))
+    response = client.post("/console/places/import", data={"file": (io.BytesIO(data), "中文表头.csv")})
+    assert response.status_code == 303
+    assert "将新建 2 条" in client.get(response.location).get_data(as_text=True)
+    client.post(response.location)
+    assert services.get_place("ZQ-0101").village == "大峪口村"
+
+
+def test_import_templates_download_and_import_back(client, login_as):
+    """CSV and XLSX templates carry the Chinese header; the XLSX has the reference lists as sheet 2;
+    a filled-in template passes the check."""
+    login_as("archivist")
+    csv_response = client.get("/console/places/import-template.csv")
+    assert csv_response.status_code == 200 and "attachment" in csv_response.headers["Content-Disposition"]
+    header = csv_response.get_data().decode("utf-8-sig").strip()
+    assert header.startswith("编号,标准名称,别名,类别,镇街")
+    xlsx = client.get("/console/places/import-template.xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.get_data()))
+    assert workbook.sheetnames == ["红色地名", "参考列表"]
+    refs = [[c.value for c in col] for col in workbook["参考列表"].iter_cols()]
+    by_heading = {col[0]: [v for v in col[1:] if v] for col in refs}
+    assert "革命遗址" in by_heading["类别"] and "抗日战争时期" in by_heading["时期"]
+    assert "未定级" in by_heading["保护级别"] and len(by_heading["镇街"]) == 18
+    sheet = workbook["红色地名"]
+    sheet.append(GOOD[1].split(","))
+    filled = io.BytesIO()
+    workbook.save(filled)
+    response = client.post("/console/places/import", data={"file": (io.BytesIO(filled.getvalue()), "t.xlsx")})
+    assert response.status_code == 303
+    assert "将新建 1 条" in client.get(response.location).get_data(as_text=True)
+    assert client.get("/console/places/import-template.pdf").status_code == 404
+
+
+def test_several_photos_in_one_upload_keep_the_good_ones(client, login_as, make_place):
+    """Several files in one upload: each is checked on its own; a bad one is named and the good ones stay."""
+    user = login_as("archivist")
+    place = make_place(user)
+    url = f"/console/places/{place.code}/photos"
+    files = [
+        (io.BytesIO(jpeg_with_gps(640, 480)), "正门.jpg"),
+        (io.BytesIO(b"<?php echo 1; ?>"), "shell.jpg"),
+        (io.BytesIO(jpeg_with_gps(480, 640)), "碑文.jpg"),
+    ]
+    response = client.post(url, data={"photo": files})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "1 个文件没有上传" in html and "“shell.jpg”：" in html
+    assert "已上传 2 张照片" in html
+    db.session.refresh(place)
+    assert [p.caption for p in place.photos] == ["正门", "碑文"]
+    both = [(io.BytesIO(jpeg_with_gps(320, 240)), "a.jpg"), (io.BytesIO(jpeg_with_gps(320, 240)), "b.jpg")]
+    assert client.post(url, data={"photo": both}).status_code == 303
+    assert "multiple" in client.get(url).get_data(as_text=True)
+    too_long = client.post(f"{url}/{place.photos[0].id}", data={"caption": "长" * 201, "credit": ""})
+    assert too_long.status_code == 303  # post/redirect/get: the browser ends on the photos page, a GET
+    assert "说明最多 200 个字" in client.get(too_long.location).get_data(as_text=True)
 
 
 def test_export_downloads(client, login_as, make_user, make_place, publish):

@@ -201,8 +201,8 @@ def test_preview_button_without_javascript(client, login_as):
 
 
 def test_revisions_diff_and_restore(client, login_as, make_article):
-    """History lists versions; the diff is escaped; restoring brings old content back as a new version."""
-    article = make_article(title="<b>原标题</b>", body="第一版正文")
+    """History lists versions; the diff is escaped; restoring a draft's old content makes a new version."""
+    article = make_article(action="save", title="<b>原标题</b>", body="第一版正文")
     login_as("editor")
     data = _form(title="新标题", body="第二版正文", doc_number=article.doc_number, topic=article.topic)
     assert client.post(f"/console/policies/{article.id}/edit", data=data).status_code == 303

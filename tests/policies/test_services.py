@@ -171,21 +171,23 @@ def test_every_save_keeps_a_revision(make_article, editor):
 
 
 def test_restore_makes_a_new_revision(make_article, editor):
-    """Restoring an old version copies its content back and records a new revision."""
-    article = make_article(body="原来的正文")
+    """Restoring an old version of an unpublished article copies its content back as a new revision."""
+    article = make_article(action="save", body="原来的正文")
     services.save_article(article, article.snapshot() | {"body": "改过的正文"}, "save", editor)
     first = article.revisions[-1]
     services.restore_revision(article, first, editor)
     assert article.body == "原来的正文"
     assert article.revisions[0].number == 3
     assert article.revisions[0].action == "恢复第 1 版"
-    assert article.is_public()
+    assert not article.is_public() and article.draft is None
 
 
 def test_restore_refuses_a_doc_number_now_taken(make_article, editor):
     """A version whose 文号 another document has since taken cannot be restored silently."""
     article = make_article(doc_number="章民发〔2020〕1号")
-    services.save_article(article, article.snapshot() | {"doc_number": "章民发〔2020〕2号"}, "save", editor)
+    services.save_article(
+        article, article.snapshot() | {"doc_number": "章民发〔2020〕2号"}, "publish", editor
+    )
     make_article(doc_number="章民发〔2020〕1号", title="抢占文号")
     with pytest.raises(services.PolicyError) as info:
         services.restore_revision(article, article.revisions[-1], editor)

@@ -1,12 +1,16 @@
 """Several hosts, each with its own index directory, stay in step through the search_outbox table."""
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
 from app.search import outbox, register_provider, schedule, search
 from app.search.engine import rebuild, state
-from app.search.models import last_seq
+from app.search.models import SearchOutboxEntry, last_seq
+from app.web.time import utcnow
 
 
 @pytest.fixture
@@ -82,3 +86,27 @@ def test_a_hosts_own_changes_leave_no_lag(app, provider, place_doc):
     schedule("place", "ZQ-0701")
     db.session.commit()
     assert outbox.lag(app) == {"outbox_seq": last_seq(), "applied_seq": last_seq(), "lag": 0}
+
+
+def test_pruned_entries_leave_a_host_behind_the_horizon_to_rebuild(
+    app, runner, host_b, provider, place_doc, monkeypatch
+):
+    """The outbox job deletes entries past retention; B, whose position is older than the oldest kept
+    entry, cannot catch up from the rows and rebuilds instead: it finds the change and ends with lag 0."""
+    monkeypatch.setattr(outbox, "MAX_BEHIND", 2)
+    provider.add(*(place_doc(f"ZQ-08{n:02d}", f"相公庄红色旧址{n}") for n in range(4)))
+    for n in range(4):
+        schedule("place", f"ZQ-08{n:02d}")
+        db.session.commit()
+    newest = last_seq()
+    assert outbox.prune(app) == 0  # every entry is younger than SEARCH_OUTBOX_KEEP_DAYS
+    assert outbox.prune(app, now=utcnow() + timedelta(days=8)) == 2  # older, and not among the last 2
+    assert db.session.scalar(select(func.min(SearchOutboxEntry.seq))) == newest - 1
+    app.config["SEARCH_OUTBOX_KEEP_DAYS"] = -1  # everything is past retention now: the job keeps the last 2
+    assert runner.invoke(args=["jobs", "run", "outbox"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(SearchOutboxEntry)) == 2
+    with host_b.app_context():
+        before = state(host_b).store.generation()
+        assert sorted(h.id for h in search("相公庄红色旧址").hits) == [f"ZQ-08{n:02d}" for n in range(4)]
+        assert state(host_b).store.generation() != before
+        assert outbox.lag(host_b)["lag"] == 0

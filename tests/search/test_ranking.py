@@ -49,3 +49,36 @@ def test_large_match_sets_score_only_their_candidates_with_the_same_top(monkeypa
     assert [h.id for h in search("烈士", per_page=3).hits] == full
     bounded = search("战", per_page=10)
     assert bounded.total == len(fills) and set(h.id for h in bounded.hits) == set(fills)
+
+
+def test_bounded_scoring_keeps_the_exact_order_of_full_scoring(monkeypatch, provider, place_doc, article_doc):
+    """One-word queries score only the field parts that can reach the page: every page equals full scoring
+    (field boosts, body frequency, exact names and dates all taken into account)."""
+    import datetime
+
+    from app.search import evaluate as ev
+
+    provider.add(
+        place_doc("t", "红旗渠", body="红旗渠。"),
+        place_doc("tb", "红旗渠纪念馆", body="红旗渠红旗渠红旗渠"),
+        place_doc("a", "甲", aliases=["红旗渠旧址"], summary="红旗渠"),
+        place_doc("k", "乙", keywords=["红旗渠"], summary="红旗渠", body="红旗渠" * 12),
+        *(place_doc(f"b{n}", f"丙{n}", body="红旗渠" * n) for n in range(1, 8)),
+        *(
+            article_doc(f"d{n}", f"丁{n}", summary="红旗渠", date=datetime.date(2020 + n, 1, 1))
+            for n in range(4)
+        ),
+        # A body-only document with 12 mentions (1 + 1.0) ties a summary hit (2.0) and comes first by
+        # index order: it must stay among the candidates although its part scores lower.
+        place_doc("b12", "己", body="长城" * 12),
+        place_doc("s", "戊", summary="长城"),
+        place_doc("c1", "庚", body="长城"),
+    )
+    provider.reindex()
+    queries = ("红旗渠", "红", "渠", "hongqiqu", "hqq", "长城")
+    full = {(q, n): [(h.id, h.score) for h in search(q, per_page=n).hits] for q in queries for n in (1, 3, 6)}
+    monkeypatch.setattr(ev, "BOUNDED_FROM", 0)
+    bounded = {
+        (q, n): [(h.id, h.score) for h in search(q, per_page=n).hits] for q in queries for n in (1, 3, 6)
+    }
+    assert bounded == full

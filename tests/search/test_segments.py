@@ -92,3 +92,21 @@ def test_a_second_rebuild_does_not_race_the_first(app, corpus):
     with state(app).store.lock(None):
         assert rebuild(app, blocking=False) is None
     assert rebuild(app, blocking=False)["documents"] == 7
+
+
+def test_block_postings_equal_whooshs_own_across_segments_and_deletions(app, corpus, place_doc):
+    """The block-at-a-time posting reader returns exactly whoosh's ids and frequencies, deletions excluded."""
+    _segment(app, place_doc("ZQ-0009", "明水烈士纪念碑", body="烈士烈士烈士"), delete=["place:ZQ-0002"])
+    _segment(app, place_doc("ZQ-0010", "烈士小学旧址", body="烈士"))
+    searcher = state(app).store.searcher()
+    reader, view = searcher.reader(), IndexView.for_searcher(searcher)
+    assert len(list(reader.leaf_readers())) >= 3 and view.deletions
+    for field, term in (("body", "烈士"), ("title", "烈士"), ("body", "明水"), ("kind", "place")):
+        whoosh_ids = set(reader.postings(field, term).all_ids())
+        assert set(view.ids(field, term)) == whoosh_ids
+        if field == "body":
+            tf = dict(reader.postings(field, term).items_as("frequency"))
+            assert {d: f for d, f in view.tf(field, term).items() if d in whoosh_ids} == tf
+        assert not view.all_of(field, [term, "不存在"])
+    both = view.ids("title", "烈士") & view.ids("title", "陵园")
+    assert both and view.all_of("title", ["烈士", "陵园"]) == both

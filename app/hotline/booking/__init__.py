@@ -5,15 +5,18 @@ Calendar and slots, bookings, the booking wizard, manage pages and the schedule 
 
 from flask import Flask
 
-from app.hotline.booking import console, demo, manage, routes  # noqa: F401  (views register on hotline.bp)
+from app.hotline import signals
+from app.hotline.booking import console, demo, manage, offers, routes, waitlist_pages  # noqa: F401
 from app.hotline.booking.cli import slots_command
 from app.hotline.cli import hotline_cli
 from app.web.registry import ConsoleEntry, get_registry
 
 
 def init_app(app: Flask) -> None:
-    """Attach ``flask hotline slots``, the schedule console tile and the demo schedule."""
+    """Attach ``flask hotline slots``, the waitlist's offers, the schedule console tile and the demo schedule."""
     hotline_cli.add_command(slots_command)
+    signals.places_freed.connect(offers.on_places_freed)
+    signals.day_closed.connect(offers.on_day_closed)
     registry = get_registry(app)
     registry.console.append(
         ConsoleEntry(

@@ -8,11 +8,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-import chinese_calendar
 from flask import current_app
 from sqlalchemy import delete, exists, select, update
 
 from app.extensions import db
+from app.hotline import signals
 from app.hotline.booking.errors import ScheduleError, SlotFull, SlotUnavailable
 from app.hotline.booking.models import (
     MODES,
@@ -26,16 +26,6 @@ from app.hotline.booking.models import (
 from app.web.time import CHINA_TZ, local_day_bounds, local_now, utcnow
 
 log = logging.getLogger(__name__)
-HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利纪念日",
-}
 
 
 # --- settings ---------------------------------------------------------------------------------------
@@ -79,12 +69,17 @@ def is_closed(day: date) -> bool:
     return db.session.scalar(select(exists().where(Closure.closed_on == day))) or False
 
 
+def rules_weekday(day: date) -> int:
+    """The weekday whose rules apply on ``day`` (a 调休 make-up day borrows one)."""
+    extra = db.session.scalar(select(ExtraWorkday).where(ExtraWorkday.work_on == day))
+    return extra.use_weekday if extra else day.weekday()
+
+
 def rules_for(day: date) -> list[AvailabilityRule]:
     """The active weekly rules that apply on ``day`` (none when closed; 调休 days borrow a weekday)."""
     if is_closed(day):
         return []
-    extra = db.session.scalar(select(ExtraWorkday).where(ExtraWorkday.work_on == day))
-    weekday = extra.use_weekday if extra else day.weekday()
+    weekday = rules_weekday(day)
     query = select(AvailabilityRule).where(AvailabilityRule.weekday == weekday, AvailabilityRule.active)
     return list(db.session.scalars(query.order_by(AvailabilityRule.start_time)))
 
@@ -142,14 +137,21 @@ def _wanted_slots(day: date) -> dict[tuple[datetime, str], tuple[datetime, int, 
     return wanted
 
 
-def materialize_slots(days: int | None = None, today: date | None = None) -> SlotReport:
-    """Create/update slots from the rules for the next ``days`` days; never delete a booked slot."""
+def materialize_slots(
+    days: int | None = None, today: date | None = None, weekdays: set[int] | None = None
+) -> SlotReport:
+    """Create/update slots from the rules for the next ``days`` days; never delete a booked slot.
+
+    ``weekdays`` limits the work (and its warnings) to the days a rule change affects.
+    """
     report = SlotReport()
     days = booking_days() if days is None else days
     today = today or local_now().date()
     now = utcnow()
     for offset in range(0, days + 1):
         day = today + timedelta(days=offset)
+        if weekdays is not None and rules_weekday(day) not in weekdays:
+            continue
         wanted = _wanted_slots(day)
         start, end = local_day_bounds(day)
         existing = db.session.scalars(select(Slot).where(Slot.start_at >= start, Slot.start_at < end)).all()
@@ -191,6 +193,8 @@ def materialize_slots(days: int | None = None, today: date | None = None) -> Slo
     log.info(
         "hotline slots: %s created, %s updated, %s removed", report.created, report.updated, report.removed
     )
+    if report.created or report.updated:
+        signals.places_freed.send(None)  # new places or more capacity: the waitlist may get offers
     return report
 
 
@@ -292,27 +296,62 @@ def delete_rule(rule: AvailabilityRule) -> None:
     db.session.commit()
 
 
-def booked_slots_on(day: date) -> list[Slot]:
-    """Slots on ``day`` that already have bookings (to warn before closing a day)."""
+def _active_bookings_on(day: date, now: datetime | None = None) -> list[Booking]:
     start, end = local_day_bounds(day)
     return list(
-        db.session.scalars(select(Slot).where(Slot.start_at >= start, Slot.start_at < end, Slot.booked > 0))
+        db.session.scalars(
+            select(Booking)
+            .join(Slot, Booking.slot_id == Slot.id)
+            .where(
+                Slot.start_at >= max(start, now or utcnow()),
+                Slot.start_at < end,
+                Booking.status == "booked",
+            )
+            .order_by(Slot.start_at, Booking.id)
+        )
     )
 
 
+def ask_to_move(day: date, reason: str) -> int:
+    """Flag the day's coming bookings for a move and tell case management (inside the caller's transaction)."""
+    db.session.flush()
+    flagged = 0
+    for booking in _active_bookings_on(day):
+        if booking.ask_to_move():
+            db.session.flush()
+            signals.booking_needs_move.send(booking, reason=reason)
+            flagged += 1
+    return flagged
+
+
+def bookings_to_move(day: date) -> list[Booking]:
+    """The day's active bookings still waiting to be moved (the call list of a closed day)."""
+    return [
+        booking for booking in _active_bookings_on(day, now=local_day_bounds(day)[0]) if booking.needs_move
+    ]
+
+
 def add_closure(day: date, reason: str, source: str = "manual") -> Closure:
-    """Close a day (no new bookings; existing bookings are kept and reported)."""
+    """Close a day: no new bookings; its coming bookings are flagged ``needs_move`` (a reminder call each)."""
     if db.session.scalar(select(exists().where(Closure.closed_on == day))):
         raise ScheduleError("这一天已经是休息日。", "closed_on")
     db.session.execute(delete(ExtraWorkday).where(ExtraWorkday.work_on == day))
     closure = Closure(closed_on=day, reason=reason.strip()[:100], source=source)
     db.session.add(closure)
+    try:
+        ask_to_move(day, closure.reason)
+    except Exception:
+        db.session.rollback()
+        raise
     db.session.commit()
+    signals.day_closed.send(None, day=day)
     return closure
 
 
 def remove_closure(closure: Closure) -> None:
-    """Reopen a closed day."""
+    """Reopen a closed day: its bookings no longer need a move."""
+    for booking in _active_bookings_on(closure.closed_on):
+        booking.needs_move = False
     db.session.delete(closure)
     db.session.commit()
 
@@ -332,39 +371,3 @@ def remove_extra_workday(extra: ExtraWorkday) -> None:
     """Remove a make-up workday."""
     db.session.delete(extra)
     db.session.commit()
-
-
-def prefill_holidays(year: int) -> tuple[int, int]:
-    """Add the year's public holidays (closures) and 调休 workdays from ``chinese-calendar``.
-
-    Days already present (perhaps edited by hand) are left alone. Returns (closures, workdays) added.
-    """
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    try:
-        chinese_calendar.get_holiday_detail(start)
-        chinese_calendar.get_holiday_detail(end)
-    except NotImplementedError:
-        raise ScheduleError(
-            f"{year} 年的放假安排还没有收录（国务院通知发布后更新软件包），请手动添加。"
-        ) from None
-    closed = set(db.session.scalars(select(Closure.closed_on).where(Closure.closed_on.between(start, end))))
-    extra = set(
-        db.session.scalars(select(ExtraWorkday.work_on).where(ExtraWorkday.work_on.between(start, end)))
-    )
-    added_closures = added_workdays = 0
-    day = start
-    while day <= end:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if day not in closed and day not in extra:
-            if is_holiday and name:
-                label = HOLIDAY_NAMES.get(str(name), str(name))
-                db.session.add(Closure(closed_on=day, reason=f"{label}放假", source="holiday"))
-                added_closures += 1
-            elif not is_holiday and day.weekday() >= 5:
-                label = HOLIDAY_NAMES.get(str(name), "") if name else ""
-                reason = f"{label}调休上班" if label else "调休上班"
-                db.session.add(ExtraWorkday(work_on=day, use_weekday=0, reason=reason, source="holiday"))
-                added_workdays += 1
-        day += timedelta(days=1)
-    db.session.commit()
-    return added_closures, added_workdays

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import triage
 from app.hotline.blueprint import bp
-from app.hotline.booking import calendar
+from app.hotline.booking import calendar, confirmations, holidays, offers
 from app.hotline.booking.errors import ScheduleError
 from app.hotline.booking.forms import (
     ClosureForm,
@@ -21,6 +21,7 @@ from app.hotline.booking.forms import (
 )
 from app.hotline.booking.models import WEEKDAYS, AvailabilityRule, Closure, ExtraWorkday, Slot
 from app.web.access import role_required
+from app.web.confirm import ask_first
 from app.web.render import render
 from app.web.time import local_day_bounds, local_now
 
@@ -53,9 +54,11 @@ def _overview_context() -> dict:
     ).all()
     start, _ = local_day_bounds(today)
     upcoming = db.session.scalars(select(Slot).where(Slot.start_at >= start)).all()
+    calls = [(c, len(calendar.bookings_to_move(c.closed_on))) for c in closures if c.closed_on >= today]
     return {
         "rules": rules,
         "closures": closures,
+        "closure_calls": [(c, n) for c, n in calls if n],
         "extras": extras,
         "weekdays": WEEKDAYS,
         "slot_count": len(upcoming),
@@ -98,6 +101,7 @@ def schedule_rule_edit(rule_id: int):
 
 def _save_rule_view(rule: AvailabilityRule | None):
     form = RuleForm(obj=rule) if request.method == "GET" else RuleForm()
+    affected = {rule.weekday} if rule else set()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in RuleForm.field_names()}
         values["slot_minutes"] = form.slot_minutes.data
@@ -106,19 +110,23 @@ def _save_rule_view(rule: AvailabilityRule | None):
         except ScheduleError as exc:
             getattr(form, exc.field or "start_time").errors.append(exc.message)
             return _rule_form_page(form, rule, 422)
-        _report_flash(calendar.materialize_slots())
+        # Only the days this rule shapes (its old and new weekday): other days' warnings are not news.
+        _report_flash(calendar.materialize_slots(weekdays=affected | {values["weekday"]}))
         return redirect(url_for("hotline.schedule_home"), code=303)
     return _rule_form_page(form, rule, 422 if request.method == "POST" else 200)
 
 
-@bp.post("/console/hotline/schedule/rules/<int:rule_id>/delete")
+@bp.route("/console/hotline/schedule/rules/<int:rule_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def schedule_rule_delete(rule_id: int):
-    """Delete a weekly rule; its free future slots go, booked ones stay (with a warning)."""
+    """Delete a weekly rule after confirmation; its free future slots go, booked ones stay (with a warning)."""
     rule = db.session.get(AvailabilityRule, rule_id) or abort(404)
+    if (asked := ask_first(confirmations.rule_delete(rule))) is not None:
+        return asked
     if ConfirmForm().validate_on_submit():
+        weekday = rule.weekday
         calendar.delete_rule(rule)
-        _report_flash(calendar.materialize_slots())
+        _report_flash(calendar.materialize_slots(weekdays={weekday}))
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
@@ -136,23 +144,29 @@ def schedule_closure_add():
     if not form.validate_on_submit():
         return _overview_with(422, closure_form=form)
     try:
-        calendar.add_closure(form.closed_on.data, form.reason.data or "休息")
+        closure = calendar.add_closure(form.closed_on.data, form.reason.data or "休息")
     except ScheduleError as exc:
         form.closed_on.errors.append(exc.message)
         return _overview_with(422, closure_form=form)
-    booked = calendar.booked_slots_on(form.closed_on.data)
-    flash(f"{form.closed_on.data:%Y-%m-%d} 已设为休息日，不再接受新预约。", "success")
-    if booked:
-        people = sum(s.booked for s in booked)
-        flash(f"这一天已有 {people} 个预约，预约没有删除：请联系预约人改期。", "warning")
+    to_move = calendar.bookings_to_move(closure.closed_on)
+    flash(f"{closure.closed_on:%Y-%m-%d} 已设为休息日，不再接受新预约。", "success")
+    if to_move:
+        flash(
+            f"这一天有 {len(to_move)} 个预约需要改期：预约人查询时会看到改期提示，"
+            "每个个案已生成提醒来电任务。下面是来电名单。",
+            "warning",
+        )
+        return redirect(url_for("hotline.closure_calls", closure_id=closure.id), code=303)
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
-@bp.post("/console/hotline/schedule/closures/<int:closure_id>/delete")
+@bp.route("/console/hotline/schedule/closures/<int:closure_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def schedule_closure_delete(closure_id: int):
-    """Reopen a closed day."""
+    """Reopen a closed day, after confirmation."""
     closure = db.session.get(Closure, closure_id) or abort(404)
+    if (asked := ask_first(confirmations.closure_delete(closure))) is not None:
+        return asked
     if ConfirmForm().validate_on_submit():
         calendar.remove_closure(closure)
         flash("已取消这个休息日。需要时请点“生成时段”。", "success")
@@ -194,7 +208,7 @@ def schedule_holidays():
     if not form.validate_on_submit():
         return _overview_with(422, holiday_form=form)
     try:
-        closures, workdays = calendar.prefill_holidays(form.year.data)
+        closures, workdays = holidays.prefill_holidays(form.year.data)
     except ScheduleError as exc:
         form.year.errors.append(exc.message)
         return _overview_with(422, holiday_form=form)
@@ -220,6 +234,7 @@ def schedule_settings():
     current = {
         "booking_days": calendar.booking_days(),
         "min_notice_hours": int(calendar.min_notice().total_seconds() // 3600),
+        "waitlist_hold_hours": offers.hold_hours(),
         "urgent_keywords": "\n".join(triage.urgent_keywords()),
     }
     form = SettingsForm(data=current) if request.method == "GET" else SettingsForm()
@@ -228,6 +243,7 @@ def schedule_settings():
             {
                 "booking_days": str(form.booking_days.data),
                 "min_notice_hours": str(form.min_notice_hours.data),
+                "waitlist_hold_hours": str(form.waitlist_hold_hours.data),
                 "urgent_keywords": form.urgent_keywords.data.strip(),
             }
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.hotline.booking import calendar, services
+from app.hotline.booking import calendar, holidays, services
 from app.hotline.booking.errors import HotlineError, ScheduleError
 from app.hotline.booking.models import AvailabilityRule, Booking
 from app.hotline.privacy import phone_hash
@@ -77,7 +77,7 @@ def load() -> None:
     year = local_now().year
     for y in (year, year + 1):
         try:
-            calendar.prefill_holidays(y)
+            holidays.prefill_holidays(y)
         except ScheduleError as exc:
             log.info("demo: %s", exc.message)
     calendar.materialize_slots(days=calendar.booking_days())

@@ -49,3 +49,12 @@ class BookingLocked(HotlineError):
 
 class ScheduleError(HotlineError):
     status = 422
+
+
+class WaitlistNotFound(HotlineError):
+    status = 404
+    default = "没有找到对应的候补。请核对候补编号和手机号码；如有疑问，请拨打热线电话。"
+
+
+class OfferGone(HotlineError):
+    default = "这个空位的保留时间已过，已经让给下一位候补的居民。您可以重新加入候补，或选择其他时间。"

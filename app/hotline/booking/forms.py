@@ -78,6 +78,22 @@ class DetailsForm(HoneypotMixin, FlaskForm):
     )
 
 
+class WaitlistForm(HoneypotMixin, FlaskForm):
+    """Join a waitlist: the same details and the same separate consent as a booking."""
+
+    day = DateField("想约的日期", validators=[InputRequired("请选择日期。")])
+    nickname = StringField(
+        "怎么称呼您",
+        validators=[DataRequired("请填写称呼，例如“王阿姨”“李先生”。"), Length(max=NICKNAME_MAX)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+    phone = StringField("手机号码", validators=[DataRequired("请填写手机号码。"), _phone_check])
+    consent = BooleanField(
+        "我同意热线保存我的称呼和手机号码，用于有空位时通知我和安排回电。",
+        validators=[DataRequired("请勾选同意，我们才能保存您的联系方式并在有空位时联系您。")],
+    )
+
+
 class ConsentForm(FlaskForm):
     consent = BooleanField(
         "我同意热线保存我的称呼、手机号码和情况简述，用于安排回电或面谈。",
@@ -111,6 +127,18 @@ class RuleForm(FlaskForm):
     mode = SelectField("方式", choices=_choices(MODES.items()))
     active = BooleanField("启用", default=True)
 
+    def validate_end_time(self, field):
+        """Checked with every other field, so all mistakes show in one round."""
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError("结束时间要晚于开始时间。")
+
+    def validate_slot_minutes(self, field):
+        start, end = self.start_time.data, self.end_time.data
+        if field.data and start and end and end > start:
+            span = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            if field.data > span:
+                raise ValidationError(f"每个时段不能长于开始到结束的 {span} 分钟。")
+
     @classmethod
     def field_names(cls) -> list[str]:
         return ["weekday", "start_time", "end_time", "slot_minutes", "capacity", "mode", "active"]
@@ -143,6 +171,9 @@ class SettingsForm(FlaskForm):
     )
     min_notice_hours = IntegerField(
         "至少提前多少小时预约", validators=[InputRequired(), NumberRange(0, 168, "0 到 168 小时。")]
+    )
+    waitlist_hold_hours = IntegerField(
+        "候补空位为居民保留多少小时", validators=[InputRequired(), NumberRange(1, 48, "1 到 48 小时。")]
     )
     urgent_keywords = TextAreaField(
         "紧急情况关键词（每行一个）", validators=[DataRequired("至少保留一个关键词。"), Length(max=2000)]

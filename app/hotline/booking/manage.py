@@ -9,9 +9,10 @@ from flask import abort, current_app, make_response, redirect, request, session,
 
 from app.extensions import db, limiter
 from app.hotline.blueprint import bp
-from app.hotline.booking import services, wizard
+from app.hotline.booking import services, waitlist, wizard
 from app.hotline.booking.forms import ConfirmForm, FindForm, TimeForm
 from app.hotline.booking.models import Slot
+from app.hotline.booking.waitlist_pages import WAITLIST_KEY, remember_entry
 from app.hotline.privacy import mask_phone, seal, unseal
 from app.web.render import render
 
@@ -58,12 +59,16 @@ def _managed():
 
 
 def _show_booking(booking, message: str | None = None, status: int = 200):
+    can_change = booking.can_change()
     return render(
         "hotline/manage_booking.html",
         booking=booking,
         masked_phone=mask_phone(booking.phone),
-        can_change=booking.can_change(),
+        can_change=can_change,
+        move_options=services.next_free_slots(booking) if can_change and booking.needs_move else [],
+        form=ConfirmForm(formdata=None),
         message=message,
+        message_ok=status < 400,  # ``status`` itself is the response's, not the template's
         status=status,
     )
 
@@ -73,7 +78,12 @@ def _find(form, template: str, **ctx):
         try:
             booking = services.find_booking(form.reference.data, form.phone.data)
         except services.BookingNotFound as exc:
-            return render(template, form=form, error=exc.message, status=404, **ctx)
+            try:  # the same form opens a waitlist entry by its reference
+                entry = waitlist.find_entry(form.reference.data, form.phone.data)
+            except waitlist.WaitlistNotFound:
+                return render(template, form=form, error=exc.message, status=404, **ctx)
+            remember_entry(entry, form.phone.data)
+            return redirect(url_for("hotline.waitlist_entry"), code=303)
         _remember_manage(booking, form.phone.data)
         return redirect(url_for("hotline.manage_booking"), code=303)
     status = 422 if request.method == "POST" else 200
@@ -170,5 +180,6 @@ def manage_leave():
     """Forget the opened booking in this browser."""
     session.pop(wizard.MANAGE_KEY, None)
     session.pop(wizard.DONE_KEY, None)
+    session.pop(WAITLIST_KEY, None)
     wizard.forget_refs()
     return redirect(url_for("hotline.intro"), code=303)

@@ -8,7 +8,18 @@ import secrets
 import unicodedata
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -198,6 +209,8 @@ class Booking(TopicModeLabels, db.Model):
     status: Mapped[str] = mapped_column(String(12), default="booked", index=True)
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # one-time form: no replays
     reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when its day was closed after booking: the resident is asked to move, a counselor calls.
+    needs_move: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -245,6 +258,14 @@ class Booking(TopicModeLabels, db.Model):
         self.slot.booked = Slot.booked - 1
         self.slot = slot
         self.reschedule_count += 1
+        self.needs_move = False
+
+    def ask_to_move(self) -> bool:
+        """Its day was closed: flag it for a move (True when newly flagged; only active bookings)."""
+        if self.status != "booked" or self.needs_move:
+            return False
+        self.needs_move = True
+        return True
 
     def mark_no_show(self) -> None:
         """The resident did not come or could not be reached (not a ban: a reminder call follows)."""
@@ -258,6 +279,74 @@ class Booking(TopicModeLabels, db.Model):
         self.status = "completed"
         self.completed_at = utcnow()
         self.active_phone_hash = None
+
+
+WAITLIST_STATUSES = {
+    "waiting": "候补中",
+    "offered": "有空位，等您确认",
+    "booked": "已预约",
+    "expired": "已过期",
+    "cancelled": "已退出候补",
+    "day_closed": "这一天暂停服务，候补已结束",
+}
+
+
+class WaitlistEntry(TopicModeLabels, db.Model):
+    """A resident waiting for a place on ``wanted_on`` (local day) in ``mode``; first come, first offered.
+
+    An offer holds one place of ``offered_slot`` (counted in ``Slot.booked``) until ``offer_expires_at``;
+    then the place passes to the next person waiting. Personal fields are encrypted like a booking's.
+    """
+
+    __tablename__ = "hotline_waitlist"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True, default=new_reference)
+    wanted_on: Mapped[date] = mapped_column(Date, index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    topic: Mapped[str] = mapped_column(String(20))
+    nickname: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # "<phone hash>:<day>:<mode>" while waiting or offered, NULL otherwise: one place in line per person.
+    active_key: Mapped[str | None] = mapped_column(String(90), unique=True)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default="waiting", index=True)
+    offered_slot_id: Mapped[int | None] = mapped_column(ForeignKey("hotline_slots.id", ondelete="SET NULL"))
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("hotline_bookings.id", ondelete="SET NULL"))
+    # The case opened for the counselor's reminder call when an offer is made (set by case management).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("hotline_cases.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    offered_slot: Mapped[Slot | None] = relationship(lazy="joined")
+
+    @property
+    def reference_display(self) -> str:
+        return format_reference(self.reference)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def status_label(self) -> str:
+        return WAITLIST_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ("waiting", "offered")
+
+    def offer_open(self, now: datetime | None = None) -> bool:
+        """An offer the resident can still accept."""
+        return (
+            self.status == "offered"
+            and self.offer_expires_at is not None
+            and self.offer_expires_at > (now or utcnow())
+        )
 
 
 class HotlineSetting(db.Model):

@@ -85,7 +85,7 @@ def _render_time(state: dict, form: TimeForm, status: int = 200, error: str | No
     if day is None and chosen:
         slot = db.session.get(Slot, chosen)
         day = slot.local_start.date() if slot else None
-    ctx = wizard.picker(state["mode"], day or wizard.parse_day(request.args.get("date")))
+    ctx = wizard.picker(state["mode"], day or wizard.parse_day(request.args.get("date")), with_waitlist=True)
     return render(
         "hotline/book_time.html",
         form=form,
@@ -127,8 +127,13 @@ def slot_picker():
     if mode not in MODES:
         abort(404)
     exclude = request.args.get("exclude", type=int)
-    ctx = wizard.picker(mode, wizard.parse_day(request.args.get("date")), exclude_slot=exclude)
     picker_for = request.args.get("for")
+    ctx = wizard.picker(
+        mode,
+        wizard.parse_day(request.args.get("date")),
+        exclude_slot=exclude,
+        with_waitlist=picker_for == "book",
+    )
     targets = {"book": url_for("hotline.book_time"), "manage": url_for("hotline.manage_move")}
     return render(
         "hotline/slots_page.html",

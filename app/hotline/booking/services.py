@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
 from app.hotline import signals
-from app.hotline.booking.calendar import is_closed, reserve_place
+from app.hotline.booking.calendar import available_days, available_slots, is_closed, reserve_place
 from app.hotline.booking.errors import (
     AlreadyBooked,
     BookingLocked,
@@ -102,7 +102,7 @@ def _validate_all(data: BookingInput) -> None:
         raise InvalidBooking("请阅读并勾选同意，我们才能保存您的联系方式并回电。", "consent")
 
 
-def _with_sqlite_retry(work):
+def with_sqlite_retry(work):
     """Run ``work()``; on SQLite 'database is locked' roll back and retry a few times."""
     for attempt in range(5):
         try:
@@ -115,14 +115,19 @@ def _with_sqlite_retry(work):
     return None
 
 
-def _announce(signal, booking: Booking, **extra) -> None:
+def announce(signal, sender, **extra) -> None:
     """Tell the receivers (case management) inside this transaction; if one fails, nothing is kept."""
     db.session.flush()
     try:
-        signal.send(booking, **extra)
+        signal.send(sender, **extra)
     except Exception:
         db.session.rollback()
         raise
+
+
+def places_freed(day, mode: str) -> None:
+    """After a commit that gave a place back: let the waitlist offer it (``signals.places_freed``)."""
+    signals.places_freed.send(None, day=day, mode=mode)
 
 
 def book_slot(data: BookingInput, form_token: str | None = None, now: datetime | None = None) -> Booking:
@@ -178,11 +183,11 @@ def book_slot(data: BookingInput, form_token: str | None = None, now: datetime |
             if "active_phone_hash" in detail:
                 raise AlreadyBooked() from None
             raise
-        _announce(signals.booking_created, booking, urgent=urgent)
+        announce(signals.booking_created, booking, urgent=urgent)
         db.session.commit()
         return booking
 
-    booking = _with_sqlite_retry(work)
+    booking = with_sqlite_retry(work)
     log.info("hotline: booking %s created (slot %s)", booking.id, booking.slot_id)
     return booking
 
@@ -219,9 +224,10 @@ def cancel_booking(reference: str, phone: str, now: datetime | None = None) -> B
     if not booking.can_change(now):
         raise BookingLocked()
     booking.cancel()
-    _announce(signals.booking_cancelled, booking)
+    announce(signals.booking_cancelled, booking)
     db.session.commit()
     log.info("hotline: booking %s cancelled by resident", booking.id)
+    places_freed(booking.slot.local_start.date(), booking.mode)
     return booking
 
 
@@ -252,13 +258,24 @@ def reschedule_booking(reference: str, phone: str, slot_id: int, now: datetime |
         except BookingStateError as exc:
             db.session.rollback()
             raise BookingLocked(exc.message) from None
-        _announce(signals.booking_moved, target, old_slot=old_slot)
+        announce(signals.booking_moved, target, old_slot=old_slot)
         db.session.commit()
-        return target
+        return target, old_slot.local_start.date()
 
-    moved = _with_sqlite_retry(work)
+    moved, old_day = with_sqlite_retry(work)
     log.info("hotline: booking %s moved to slot %s", moved.id, slot_id)
+    places_freed(old_day, moved.mode)
     return moved
+
+
+def next_free_slots(booking: Booking, limit: int = 3, now: datetime | None = None) -> list[Slot]:
+    """The first free slots of the booking's mode after now, on open days (one-tap move targets)."""
+    found: list[Slot] = []
+    for day, _count in available_days(booking.mode, now):
+        found += [s for s in available_slots(day, booking.mode, now) if s.id != booking.slot_id]
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def _site_root(host: str) -> str:

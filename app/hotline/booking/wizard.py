@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app, redirect, session, url_for
 
 from app.extensions import db
-from app.hotline.booking import calendar
+from app.hotline.booking import calendar, offers, waitlist
 from app.hotline.booking.models import MODES, TOPICS, Slot
 from app.hotline.booking.services import BookingInput
 from app.hotline.privacy import phone_hash, seal, unseal
@@ -133,8 +133,10 @@ def parse_day(raw: str | None) -> date | None:
         return None
 
 
-def picker(mode: str, day: date | None, exclude_slot: int | None = None) -> dict:
-    """Context for the day list and the slot list of one day."""
+def picker(mode: str, day: date | None, exclude_slot: int | None = None, with_waitlist: bool = False) -> dict:
+    """Context for the day list and the slot list of one day (and, when booking, the full days to wait for)."""
+    if with_waitlist:
+        offers.expire_offers()  # a lapsed hold frees its place (or passes it on) before days are counted
     days = calendar.available_days(mode)
     bookable = {d for d, _ in days}
     if day not in bookable:
@@ -142,4 +144,11 @@ def picker(mode: str, day: date | None, exclude_slot: int | None = None) -> dict
     free = calendar.available_slots(day, mode) if day else []
     if exclude_slot:
         free = [s for s in free if s.id != exclude_slot]
-    return {"days": days, "day": day, "slots": free, "mode": mode, "mode_label": MODES[mode]}
+    return {
+        "days": days,
+        "day": day,
+        "slots": free,
+        "mode": mode,
+        "mode_label": MODES[mode],
+        "waitlist_days": waitlist.waitlist_days(mode) if with_waitlist else [],
+    }

@@ -101,3 +101,8 @@ class FollowUpForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Only the CSRF token (for one-button actions)."""
+
+
+class SnippetForm(FlaskForm):
+    title = StringField("简称（按钮上显示）", validators=[InputRequired("请填写按钮上显示的简称。")])
+    body = TextAreaField("插入的文字", validators=[InputRequired("请填写插入的文字。")])

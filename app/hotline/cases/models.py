@@ -44,8 +44,8 @@ CALL_CONNECTED, CALL_MISSED, CALL_MESSAGE, CALL_VISIT = "已接通", "未接通"
 CALL_RESULTS = (CALL_CONNECTED, CALL_MISSED, CALL_MESSAGE, CALL_VISIT)
 CONTACT_RESULTS = (CALL_CONNECTED, CALL_VISIT)
 
-SOURCE_BOOKING, SOURCE_PHONE_IN = "booking", "phone_in"
-SOURCES = {SOURCE_BOOKING: "网上预约", SOURCE_PHONE_IN: "来电"}
+SOURCE_BOOKING, SOURCE_PHONE_IN, SOURCE_WAITLIST = "booking", "phone_in", "waitlist"
+SOURCES = {SOURCE_BOOKING: "网上预约", SOURCE_PHONE_IN: "来电", SOURCE_WAITLIST: "预约候补"}
 
 FOLLOW_UP_VISIT, FOLLOW_UP_REMINDER = "回访", "提醒来电"
 
@@ -129,6 +129,20 @@ class Case(TopicModeLabels, db.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.resident_phone) or "—"
+
+    @property
+    def booking_state_label(self) -> str:
+        """The booking's real state as the counselor needs it (not a bare 已预约 once things moved on)."""
+        booking = self.booking
+        if booking is None:
+            return ""
+        if booking.status != "booked":
+            return booking.status_label
+        if booking.slot.start_at <= utcnow():
+            return "预约时间已过，尚未记录接通或未到"
+        if not self.is_open:
+            return f"{booking.status_label}（预约仍有效，个案{self.status}）"
+        return booking.status_label
 
     # --- state ------------------------------------------------------------------------------------
     @property
@@ -225,6 +239,10 @@ class CaseNote(db.Model):
     case: Mapped[Case] = relationship(back_populates="notes")
     author: Mapped[User | None] = relationship(lazy="joined")
 
+    def can_edit(self, user) -> bool:
+        """Only the note's author edits it; other counselors add a note of their own."""
+        return bool(user is not None and self.author_id is not None and self.author_id == user.id)
+
 
 class FollowUp(db.Model):
     """A task with a due date: a 回访 visit/call, or the reminder call after a no-show."""
@@ -271,6 +289,7 @@ class AccessLog(db.Model):
         "export": "导出统计",
         "list_today": "查看今日列表",
         "list_cases": "查看个案列表",
+        "call_list": "查看改期来电名单（含完整电话）",
     }
 
     @property

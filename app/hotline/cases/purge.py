@@ -7,6 +7,8 @@ Two kinds of records are purged (``flask hotline purge``, safe to run daily: pur
    ``HOTLINE_UNUSED_BOOKING_DAYS`` (default 30; the grace leaves time for the reminder call) days ago.
    If the booking's case was never worked (still 待受理) it is closed without an outcome and purged
    with it; a case that counselors are working keeps its data until it is closed and retained.
+3. Waitlist entries whose wanted day is more than ``HOTLINE_UNUSED_BOOKING_DAYS`` past (an accepted
+   entry handed its details to the booking at once; the phone hash stays until then for look-ups).
 
 Erased: nickname, phone, phone hash, description, safe-call times, every version of every note text and
 the follow-up texts. Kept: topic, mode, town, status, outcome, dates, the timeline (whose details never
@@ -31,6 +33,8 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.hotline.booking.models import Booking, Slot
+from app.hotline.booking.waitlist import purge_waitlist
+from app.hotline.cases import snippets
 from app.hotline.cases.models import DONE_STATUSES, NEW, Case, CaseEvent, CaseNote, FollowUp
 from app.web.time import utcnow
 
@@ -44,6 +48,7 @@ class PurgeReport:
     notes: int = 0
     follow_ups: int = 0
     auto_closed: int = 0
+    waitlist: int = 0
     dry_run: bool = False
 
     def lines(self) -> list[str]:
@@ -52,6 +57,7 @@ class PurgeReport:
             f"{prefix}: {self.cases} closed cases, {self.bookings} bookings, {self.notes} note versions, "
             f"{self.follow_ups} follow-up texts",
             f"cases never worked, closed without outcome: {self.auto_closed}",
+            f"waitlist entries {prefix}: {self.waitlist}",
         ]
 
 
@@ -99,6 +105,7 @@ def purge_personal_data(now=None, dry_run: bool = False) -> PurgeReport:
             )
         ).unique()
     )
+    snippets.delete_stale_drafts(now)  # unsaved note texts kept over a sign-in (issue 13)
     for case in closed_cases:
         _erase_case(case, now, report)
         if case.booking is not None and case.booking.purged_at is None:
@@ -132,6 +139,8 @@ def purge_personal_data(now=None, dry_run: bool = False) -> PurgeReport:
             _erase_case(case, now, report)
         _erase_booking(booking, now)
         report.bookings += 1
+
+    report.waitlist = purge_waitlist(now, grace)
 
     if dry_run:
         db.session.rollback()

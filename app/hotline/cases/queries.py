@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,7 @@ from app.hotline.cases.models import (
     PRIORITIES,
     PRIORITY_RANK,
     PRIORITY_URGENT,
+    SOURCE_BOOKING,
     STATUSES,
     AccessLog,
     Case,
@@ -85,9 +87,53 @@ def today_overview(day: date | None = None, assignee: User | None = None) -> Tod
     return TodayView(day=day, urgent=urgent, agenda=agenda, follow_ups=list(db.session.scalars(follow_query)))
 
 
+# Saved views of the case list (shareable as ?view=...): label, in the order of the tabs.
+SAVED_VIEWS = {"mine": "我的未结案", "overdue": "逾期回访", "urgent": "紧急", "today": "今日预约"}
+TEXT_SCAN_SKIP = re.compile(r"[0-9－\-\s]+")  # a case number: no need to decrypt anything
+
+
+def _view_condition(view: str, user: User, today: date):
+    """The SQL condition of a saved view."""
+    if view == "mine":
+        return and_(Case.assignee_id == user.id, Case.status.in_(OPEN_STATUSES))
+    if view == "overdue":
+        overdue = select(FollowUp.case_id).where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
+        return and_(Case.id.in_(overdue), Case.purged_at.is_(None))
+    if view == "urgent":
+        return and_(Case.priority == PRIORITY_URGENT, Case.status.in_(OPEN_STATUSES))
+    start, end = local_day_bounds(today)
+    return and_(Case.source == SOURCE_BOOKING, Case.scheduled_at >= start, Case.scheduled_at < end)
+
+
+def saved_view_counts(user: User, today: date | None = None) -> dict[str, int]:
+    """How many cases each saved view holds right now (for the tabs)."""
+    today = today or local_today()
+    return {
+        view: db.session.scalar(select(func.count(Case.id)).where(_view_condition(view, user, today)))
+        for view in SAVED_VIEWS
+    }
+
+
+def _text_matches(needle: str, conditions: list) -> list[int]:
+    """Ids of cases (among those ``conditions`` select) whose nickname or description contains ``needle``.
+
+    The texts are encrypted at rest, so they are decrypted here, in memory, for this request only: over
+    the cases the counselor's other filters leave (every counselor may read every case), skipping purged
+    ones. Nothing is stored in clear and the search words are not logged.
+    """
+    needle = needle.casefold()
+    rows = db.session.execute(
+        select(Case.id, Case.nickname, Case.description, Booking.nickname, Booking.description)
+        .outerjoin(Booking, Case.booking_id == Booking.id)
+        .where(Case.purged_at.is_(None), *conditions)
+    )
+    return [row[0] for row in rows if any(text and needle in text.casefold() for text in row[1:])]
+
+
 @dataclass
 class CaseFilters:
     q: str = ""
+    view: str = ""  # one of SAVED_VIEWS
     status: str = ""
     assignee: str = ""  # user id, "me" or "none"
     topic: str = ""
@@ -106,9 +152,10 @@ class CasePage:
 
 
 def list_cases(filters: CaseFilters, user: User) -> CasePage:
-    """Filter and search cases (by case number or booking reference); urgent first, newest first."""
+    """Filter and search cases (case number, booking reference, nickname or words of the description);
+    urgent first, newest first."""
     query = select(Case).outerjoin(Booking, Case.booking_id == Booking.id)
-    conditions = []
+    conditions = _filter_conditions(filters, user)
     q = (filters.q or "").strip()
     if q:
         reference = clean_reference(q)
@@ -118,7 +165,32 @@ def list_cases(filters: CaseFilters, user: User) -> CasePage:
             options.append(Case.number.like(f"%-{number_like.zfill(4)}"))
         if reference:
             options.append(Booking.reference == reference)
+        if not TEXT_SCAN_SKIP.fullmatch(q):
+            options.append(Case.id.in_(_text_matches(q, conditions)))
         conditions.append(or_(*options))
+    if conditions:
+        query = query.where(and_(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, filters.page), pages)
+    rows = db.session.scalars(
+        query.order_by(
+            sql_case((Case.status.in_(OPEN_STATUSES), 0), else_=1),
+            _priority_order(),
+            Case.scheduled_at.desc(),
+            Case.id.desc(),
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).unique()
+    return CasePage(items=list(rows), total=total, page=page, pages=pages)
+
+
+def _filter_conditions(filters: CaseFilters, user: User) -> list:
+    """The SQL conditions of every filter but the search words."""
+    conditions = []
+    if filters.view in SAVED_VIEWS:
+        conditions.append(_view_condition(filters.view, user, local_today()))
     if filters.status in STATUSES:
         conditions.append(Case.status == filters.status)
     elif filters.status == "open":
@@ -137,22 +209,7 @@ def list_cases(filters: CaseFilters, user: User) -> CasePage:
         conditions.append(Case.scheduled_at >= local_day_bounds(filters.date_from)[0])
     if filters.date_to:
         conditions.append(Case.scheduled_at < local_day_bounds(filters.date_to)[1])
-    if conditions:
-        query = query.where(and_(*conditions))
-    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Case.id).subquery()))
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, filters.page), pages)
-    rows = db.session.scalars(
-        query.order_by(
-            sql_case((Case.status.in_(OPEN_STATUSES), 0), else_=1),
-            _priority_order(),
-            Case.scheduled_at.desc(),
-            Case.id.desc(),
-        )
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    ).unique()
-    return CasePage(items=list(rows), total=total, page=page, pages=pages)
+    return conditions
 
 
 def find_cases_by_phone(raw_phone: str, limit: int = 50) -> CasePage:

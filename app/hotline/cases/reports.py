@@ -16,7 +16,14 @@ from app.hotline.cases import services as cases
 from app.hotline.cases.charts import chart_for
 from app.hotline.cases.models import AccessLog
 from app.hotline.cases.routes import no_store
-from app.hotline.cases.stats import add_months, compute_stats, default_period, shown, stats_csv
+from app.hotline.cases.stats import (
+    add_months,
+    compute_stats,
+    default_period,
+    month_choices,
+    shown,
+    stats_csv,
+)
 from app.web.access import role_required
 from app.web.render import render
 
@@ -53,6 +60,7 @@ def stats():
         shown=shown,
         from_month=from_month,
         to_month=to_month,
+        months=month_choices((from_month, to_month)),
     )
 
 

@@ -1,5 +1,5 @@
-"""Counselor console for hotline cases: Today, the case list, case pages and their actions, the phone-in
-form (statistics and the access log: ``reports``).
+"""Counselor console for hotline cases: case pages and their actions, the phone-in form (Today and the
+case list: ``lists``; statistics and the access log: ``reports``; note snippets: ``snippet_routes``).
 
 Case actions are plain forms (POST → 303 back to the case page) that htmx enhances: with
 ``HX-Request`` they answer the case-body fragment instead. Every response that shows personal data
@@ -8,15 +8,12 @@ is recorded in the access log.
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import db
 from app.hotline.blueprint import bp
-from app.hotline.booking.models import TOPICS
-from app.hotline.cases import queries
+from app.hotline.cases import queries, snippets
 from app.hotline.cases import services as cases
 from app.hotline.cases.forms import (
     AssignForm,
@@ -25,26 +22,25 @@ from app.hotline.cases.forms import (
     FollowUpForm,
     NoteForm,
     PhoneInForm,
-    PhoneSearchForm,
     PriorityForm,
     StatusForm,
 )
 from app.hotline.cases.models import (
     CALL_RESULTS,
-    PRIORITIES,
-    STATUSES,
-    AccessLog,
     Case,
     CaseError,
     CaseNote,
     FollowUp,
 )
+from app.hotline.cases.snippet_routes import take_kept_draft
 from app.web.access import role_required
-from app.web.actions import run_action
+from app.web.actions import attach_error, run_action
 from app.web.render import render, wants_fragment
 from app.web.time import local_today, utcnow
 
 CASE_PAGE = "hotline/console/cases_detail.html"
+NOTE_SAVED = "note_saved"
+PHONE_IN_FIELDS = ("topic", "mode", "nickname", "phone", "description", "town", "priority")
 CASE_BODY = "hotline/console/_cases_body.html"
 
 
@@ -84,10 +80,24 @@ def _case_forms(case: Case, **overrides) -> dict:
 
 
 def _render_case(
-    case: Case, status: int = 200, message: str | None = None, error: str | None = None, **overrides
+    case: Case,
+    status: int = 200,
+    message: str | None = None,
+    error: str | None = None,
+    snippet_inserted: bool = False,
+    **overrides,
 ):
-    """The case page (or its body fragment for htmx), logged as a read of personal data."""
-    cases.log_access(current_user, case, "view_fragment" if wants_fragment() else "view")
+    """The case page (or its body fragment for htmx), logged as a read of personal data.
+
+    The fragment holds the resident's panel too (full phone; it must follow the actions' changes), so
+    both are logged as ``view``.
+    """
+    cases.log_access(current_user, case, "view")
+    draft = None
+    if "note_form" not in overrides and not wants_fragment():
+        draft = take_kept_draft(case)  # a note kept over an expired session (issue 13)
+        if draft is not None:
+            overrides["note_form"] = NoteForm(formdata=None, body=draft)
     response = render(
         CASE_PAGE,
         CASE_BODY,
@@ -99,6 +109,10 @@ def _render_case(
         call_results=CALL_RESULTS,
         today=local_today(),
         now=utcnow(),
+        snippets=snippets.list_snippets(),
+        snippet_inserted=snippet_inserted,
+        draft_restored=draft is not None,
+        note_saved=session.pop(NOTE_SAVED, None) == case.number,
         **_case_forms(case, **overrides),
     )
     return no_store(response)
@@ -131,94 +145,7 @@ def _act(number: str, form_name: str, form, action, success: str):
     )
 
 
-# --- Today and the list ---------------------------------------------------------------------------
-
-
-def _log_list_view(view: str, shown) -> None:
-    """Access-log a list view (issue 15): one row per case whose nickname and masked phone were shown.
-
-    ``view`` is ``list_today`` or ``list_cases``; the rows share one timestamp, so who, which view, how
-    many cases and when can be read back. A view showing no case still leaves one row without a case.
-    """
-    now = utcnow()
-    case_ids = list(dict.fromkeys(case.id for case in shown)) or [None]
-    db.session.add_all(AccessLog(user_id=current_user.id, case_id=i, action=view, at=now) for i in case_ids)
-    db.session.commit()
-
-
-@bp.get("/console/hotline/")
-@role_required("counselor")
-def console_today():
-    """Today: urgent open cases first, then the day's bookings and calls in time order, follow-ups due."""
-    mine = request.args.get("mine") == "1"
-    view = queries.today_overview(assignee=current_user if mine else None)
-    _log_list_view("list_today", [*view.urgent, *view.agenda, *(task.case for task in view.follow_ups)])
-    return render("hotline/console/today.html", "hotline/console/_today_list.html", view=view, mine=mine)
-
-
-def _filters_from_args() -> queries.CaseFilters:
-    def day(name: str) -> date | None:
-        try:
-            return date.fromisoformat(request.args.get(name, "").strip())
-        except ValueError:
-            return None
-
-    return queries.CaseFilters(
-        q=request.args.get("q", "")[:40],
-        status=request.args.get("status", ""),
-        assignee=request.args.get("assignee", ""),
-        topic=request.args.get("topic", ""),
-        priority=request.args.get("priority", ""),
-        date_from=day("from"),
-        date_to=day("to"),
-        page=request.args.get("page", 1, type=int) or 1,
-    )
-
-
-def _render_list(filters, result, phone_form=None, status: int = 200, phone_search: bool = False):
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render(
-        "hotline/console/cases_list.html",
-        "hotline/console/_cases_results.html",
-        status=status,
-        filters=filters,
-        result=result,
-        phone_form=phone_form or PhoneSearchForm(formdata=None),
-        phone_search=phone_search,
-        page_url=lambda page: url_for("hotline.cases_list", page=page, **args),
-        statuses=STATUSES,
-        topics=TOPICS,
-        priorities=PRIORITIES,
-        counselors=queries.counselors(),
-    )
-
-
-@bp.get("/console/hotline/cases/")
-@role_required("counselor")
-def cases_list():
-    """The case list with filters and search by case number or booking reference."""
-    filters = _filters_from_args()
-    result = queries.list_cases(filters, current_user)
-    _log_list_view("list_cases", result.items)
-    return _render_list(filters, result)
-
-
-@bp.post("/console/hotline/cases/by-phone")
-@role_required("counselor")
-def cases_by_phone():
-    """Find a resident's cases by phone number (POST: the number stays out of URLs and server logs)."""
-    form = PhoneSearchForm()
-    filters = queries.CaseFilters()
-    if form.validate_on_submit():
-        try:
-            result = queries.find_cases_by_phone(form.phone.data)
-        except CaseError as exc:
-            form.phone.errors = [*form.phone.errors, exc.message]
-        else:
-            cases.log_access(current_user, None, "search_phone")
-            return no_store(_render_list(filters, result, form, phone_search=True))
-    empty = queries.CasePage(items=[], total=0, page=1, pages=1)
-    return no_store(_render_list(filters, empty, form, status=422, phone_search=True))
+# --- the phone-in form ----------------------------------------------------------------------------
 
 
 @bp.route("/console/hotline/cases/new", methods=["GET", "POST"])
@@ -226,24 +153,24 @@ def cases_by_phone():
 def cases_new():
     """Quick form for a resident who phoned in: opens a case assigned to the counselor."""
     form = PhoneInForm()
-    if form.validate_on_submit():
-        try:
-            case = cases.open_phone_in_case(
-                current_user,
-                topic=form.topic.data,
-                mode=form.mode.data,
-                nickname=form.nickname.data,
-                phone=form.phone.data,
-                description=form.description.data,
-                town=form.town.data,
-                priority=form.priority.data,
-            )
-        except CaseError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "topic").errors.append(exc.message)
-        else:
-            flash(f"已建档：个案 {case.number}。", "success")
-            return redirect(url_for("hotline.cases_detail", number=case.number), code=303)
+    if form.is_submitted():
+        valid = form.validate()
+        values = {name: getattr(form, name).data for name in PHONE_IN_FIELDS}
+        # Every field in one round: the service's checks too, even when the form already failed.
+        for name, message in cases.phone_in_problems(**values).items():
+            field = getattr(form, name)
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        if valid:
+            try:
+                case = cases.open_phone_in_case(current_user, **values)
+            except CaseError as exc:
+                db.session.rollback()
+                attach_error(form, exc)
+            else:
+                flash(f"已建档：个案 {case.number}。", "success")
+                return redirect(url_for("hotline.cases_detail", number=case.number), code=303)
     status = 422 if request.method == "POST" else 200
     return render("hotline/console/cases_new.html", form=form, status=status)
 
@@ -309,12 +236,25 @@ def cases_call(number: str):
 @bp.post("/console/hotline/cases/<number>/notes")
 @role_required("counselor")
 def cases_note_add(number: str):
-    """Append a note to the case."""
+    """Append a note to the case (or, without JavaScript, insert a canned snippet into the note box)."""
+    if request.form.get("insert"):
+        return _insert_snippet(_case_or_404(number))
 
     def action(case, form):
         cases.add_note(case, current_user, form.body.data)
+        session[NOTE_SAVED] = case.number  # the page then tells the browser to drop its local draft
 
     return _act(number, "note_form", NoteForm(), action, "记录已保存。")
+
+
+def _insert_snippet(case: Case):
+    """The case page again with the chosen snippet added to the typed text (nothing saved yet)."""
+    form = NoteForm()
+    snippet = snippets.get_snippet(request.form.get("snippet"))
+    if snippet is not None:
+        typed = (form.body.data or "").rstrip()
+        form.body.data = f"{typed}\n{snippet.body}" if typed else snippet.body
+    return _render_case(case, snippet_inserted=True, note_form=form)
 
 
 @bp.route("/console/hotline/cases/<number>/notes/<int:note_id>/edit", methods=["GET", "POST"])
@@ -325,6 +265,8 @@ def cases_note_edit(number: str, note_id: int):
     note = db.session.get(CaseNote, note_id)
     if note is None or note.case_id != case.id:
         abort(404)
+    if not note.can_edit(current_user):
+        raise CaseError(cases.NOT_AUTHOR, status=403)
     form = NoteForm(formdata=request.form if request.method == "POST" else None, body=note.body)
     status = 200
     if request.method == "POST":

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 NOTE_MAX = 2000
 DESCRIPTION_MAX = 500
 PURPOSE_MAX = 200
+NOT_AUTHOR = "只有写这条记录的咨询员本人可以修改它；如需补充或更正，请添加一条新记录。"
 
 
 # --- opening cases --------------------------------------------------------------------------------
@@ -156,6 +157,32 @@ def _clean_text(
     return text
 
 
+def phone_in_problems(
+    *, topic, mode, nickname=None, phone=None, description=None, town=None, priority=PRIORITY_NORMAL
+) -> dict[str, str]:
+    """Every problem of a phone-in form at once (field name → Chinese message); empty when all is well."""
+    checks = {
+        "topic": None if topic in TOPICS else "请选择咨询类别。",
+        "mode": None if mode in MODES else "请选择服务方式。",
+        "town": None if not town or town in TOWNS else "请选择章丘区的镇街。",
+        "priority": None if priority in PRIORITIES else "请选择优先级。",
+    }
+    for name, value, limit, label in (
+        ("nickname", nickname, 20, "称呼"),
+        ("description", description, DESCRIPTION_MAX, "情况简述"),
+    ):
+        try:
+            _clean_text(value, limit, label, name)
+        except CaseError as exc:
+            checks[name] = exc.message
+    if phone and phone.strip():
+        try:
+            normalize_phone(phone)
+        except InvalidPhone as exc:
+            checks["phone"] = exc.message
+    return {name: message for name, message in checks.items() if message}
+
+
 def open_phone_in_case(
     actor: User,
     *,
@@ -168,23 +195,27 @@ def open_phone_in_case(
     priority: str = PRIORITY_NORMAL,
     assign_to_self: bool = True,
 ) -> Case:
-    """Open a case for a resident who phoned in (the call itself is the first contact)."""
-    if topic not in TOPICS:
-        raise CaseError("请选择咨询类别。", "topic")
-    if mode not in MODES:
-        raise CaseError("请选择服务方式。", "mode")
-    if town and town not in TOWNS:
-        raise CaseError("请选择章丘区的镇街。", "town")
-    if priority not in PRIORITIES:
-        raise CaseError("请选择优先级。", "priority")
+    """Open a case for a resident who phoned in (the call itself is the first contact).
+
+    Every field is checked before anything is refused: a ``CaseError`` carries all problems at once in
+    ``errors`` (field name → message), so the form shows them together.
+    """
+    problems = phone_in_problems(
+        topic=topic,
+        mode=mode,
+        nickname=nickname,
+        phone=phone,
+        description=description,
+        town=town,
+        priority=priority,
+    )
+    if problems:
+        error = CaseError(next(iter(problems.values())), next(iter(problems)))
+        error.errors = problems
+        raise error
     nickname = _clean_text(nickname, 20, "称呼", "nickname")
     description = _clean_text(description, DESCRIPTION_MAX, "情况简述", "description")
-    number = None
-    if phone and phone.strip():
-        try:
-            number = normalize_phone(phone)
-        except InvalidPhone as exc:
-            raise CaseError(exc.message, "phone") from None
+    number = normalize_phone(phone) if phone and phone.strip() else None
     urgent = bool(description) and detect_urgent(description)
     now = utcnow()
     case = _new_case(
@@ -326,6 +357,8 @@ def edit_note(note: CaseNote, actor: User, body: str) -> CaseNote:
     )
     if latest.case.purged_at is not None:
         raise CaseError("这个个案的个人信息已清除，不能再修改记录。")
+    if not latest.can_edit(actor):
+        raise CaseError(NOT_AUTHOR, status=403)
     if latest.id != note.id:
         raise CaseError("这条记录已经被修改过，请在最新版本上修改。", "body")
     if text == latest.body:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -62,11 +63,12 @@ class Stats:
 
     @property
     def no_show_rate(self) -> str:
-        """The no-show percentage, or a suppressed statement when numbers are small."""
+        """The no-show percentage; 1–4 no-shows are published as a bound ("<13%" for fewer than 5 of 40),
+        a rate still, from which the small count cannot be read back; fewer than 5 bookings: 样本不足."""
         if self.bookings_due < SMALL:
             return "样本不足"
         if 0 < self.no_shows < SMALL:
-            return f"<{SMALL} 次"
+            return f"<{math.ceil(100 * SMALL / self.bookings_due)}%"
         return f"{round(100 * self.no_shows / self.bookings_due)}%"
 
     @property
@@ -95,6 +97,22 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     today = today or utcnow().astimezone(CHINA_TZ).date()
     end = add_months(month_start(today), 1)
     return add_months(end, -6), end
+
+
+def month_choices(
+    chosen: tuple[str, ...] = (), today: date | None = None, months: int = 36
+) -> list[tuple[str, str]]:
+    """Months for the period pickers, newest first, as ("2026-11", "2026年11月"): a server-rendered list,
+    so the names are Chinese whatever the browser's locale (``<input type="month">`` is not)."""
+    today = today or utcnow().astimezone(CHINA_TZ).date()
+    first = month_start(today)
+    days = {add_months(first, -i) for i in range(months)}
+    for value in chosen:
+        try:
+            days.add(date.fromisoformat(value + "-01"))
+        except ValueError:
+            continue
+    return [(f"{d:%Y-%m}", f"{d.year}年{d.month}月") for d in sorted(days, reverse=True)]
 
 
 def _utc(day: date) -> datetime:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import db
-from app.places import reference, services
+from app.places import reference, revisions, services
 from app.places.console.blueprint import STAFF, console_bp
 from app.places.errors import PlaceError
 from app.places.forms import CommentForm, PlaceForm
 from app.places.models import PlaceName
 from app.places.pinyin import tone_pinyin
-from app.places.rules import CODE_RE, STATUS_LABELS, outside_zhangqiu
+from app.places.rules import CODE_RE, LIST_FILTERS, outside_zhangqiu
 from app.web.access import role_required
 from app.web.render import render
 
 PER_PAGE = 30
+REFUSED_KEY = "places_refused_action"  # a refused workflow step's error and comment, for the next GET
 
 
 def place_or_404(code: str) -> PlaceName:
@@ -71,6 +72,16 @@ def _warnings(data: dict, place_id: int | None) -> list[str]:
     return out
 
 
+def _saved_message(place: PlaceName | None) -> str:
+    if place is None:
+        return "已新建草稿。"
+    if place.is_public:
+        if place.draft is None:
+            return "内容与已发布版本相同，没有未发布的修改。"
+        return "修改已保存为未发布的修改：公众页面仍显示已发布版本，提交审核并通过后才会更新。"
+    return "已保存。"
+
+
 def _save_form(place: PlaceName | None):
     form = _form(place)
     status = 200
@@ -86,7 +97,7 @@ def _save_form(place: PlaceName | None):
                 field.errors = [*field.errors, exc.message]
                 status = 422
             else:
-                flash("已保存。" if place else "已新建草稿。", "success")
+                flash(_saved_message(place), "success")
                 for warning in _warnings(data, saved.id):
                     flash(warning, "warning")
                 return redirect(url_for(".view_place", code=saved.code), code=303)
@@ -107,7 +118,7 @@ def _save_form(place: PlaceName | None):
 def list_places():
     """Entries with a status filter and a search box (live results via htmx)."""
     status = request.args.get("status", "")
-    status = status if status in STATUS_LABELS else ""
+    status = status if status in LIST_FILTERS else ""
     q = request.args.get("q", "").strip()[:100]
     page = request.args.get("page", 1, type=int) or 1
     pagination = db.paginate(services.staff_query(status or None, q), page=max(page, 1), per_page=PER_PAGE)
@@ -119,7 +130,7 @@ def list_places():
         current_status=status,
         q=q,
         counts=services.status_counts(),
-        statuses=STATUS_LABELS,
+        statuses=LIST_FILTERS,
     )
 
 
@@ -136,7 +147,7 @@ def edit_place(code: str):
     """Edit an entry (not while it is in review)."""
     place = place_or_404(code)
     if not place.can_edit(current_user):
-        flash("这个条目正在审核中，审核通过或退回之前不能修改。", "warning")
+        flash("这个条目（或它的修改）正在审核中，审核通过或退回之前不能修改。", "warning")
         return redirect(url_for(".view_place", code=place.code), code=303)
     return _save_form(place)
 
@@ -197,6 +208,22 @@ def generate_pinyin():
 @console_bp.get("/<code>")
 @role_required(*STAFF)
 def view_place(code: str):
-    """An entry as staff see it: status, review comment, workflow actions."""
+    """An entry as staff see it: status, review comment, pending changes with their diff, workflow actions.
+
+    A refused workflow step (POST) redirects here with its error and the typed comment kept in the
+    session (post/redirect/get), so a reload never re-posts.
+    """
     place = place_or_404(code)
-    return render("places/console/place_detail.html", place=place, comment_form=CommentForm())
+    form = CommentForm()
+    refused = session.pop(REFUSED_KEY, None)
+    action_error = None
+    if refused and refused.get("code") == place.code:
+        form.comment.data = refused.get("comment", "")
+        action_error = refused.get("error")
+    return render(
+        "places/console/place_detail.html",
+        place=place,
+        comment_form=form,
+        action_error=action_error,
+        pending=revisions.pending_changes(place),
+    )

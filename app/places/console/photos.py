@@ -24,7 +24,7 @@ def _photo_or_404(place: PlaceName, photo_id: int) -> Photo:
     return photo
 
 
-def _photos_page(place, form=None, error=None, status=200):
+def _photos_page(place, form=None, error=None, status=200, errors=()):
     return render(
         "places/console/place_photos.html",
         "places/console/_photo_list.html",
@@ -33,29 +33,47 @@ def _photos_page(place, form=None, error=None, status=200):
         form=form or PhotoUploadForm(),
         edit_form=PhotoEditForm(),
         error=error,
+        errors=list(errors),
         max_mb=photos.MAX_PHOTO_BYTES // (1024 * 1024),
     )
+
+
+def _store_each(place, uploads, form) -> tuple[list[Photo], list[tuple[str, str, int]]]:
+    """Check and store every uploaded file on its own: (stored photos, (file name, error, status) per refusal)."""
+    stored, refused = [], []
+    for upload in uploads:
+        try:
+            stored.append(
+                photos.store_photo(place, upload.read(), upload.filename, form.caption.data, form.credit.data)
+            )
+        except PhotoError as exc:
+            refused.append((upload.filename, exc.message, exc.status))
+    return stored, refused
 
 
 @console_bp.route("/<code>/photos", methods=["GET", "POST"])
 @role_required(*STAFF)
 def place_photos(code: str):
-    """List, upload, caption, reorder and delete an entry's photos."""
+    """List, upload (one or several files, each checked on its own), caption, reorder and delete photos."""
     place = place_or_404(code)
     form = PhotoUploadForm()
     if request.method == "GET":
         return _photos_page(place, form)
     if not form.validate_on_submit():
         return _photos_page(place, form, "页面已过期，请刷新后重试。", 400)
-    upload = request.files.get("photo")
-    if upload is None or not upload.filename:
+    uploads = [u for u in request.files.getlist("photo") if u and u.filename]
+    if not uploads:
         return _photos_page(place, form, "请选择要上传的照片。", 422)
-    try:
-        photo = photos.store_photo(place, upload.read(), upload.filename, form.caption.data, form.credit.data)
-    except PhotoError as exc:
-        return _photos_page(place, form, exc.message, exc.status)
-    flash(f"照片“{photo.caption}”已上传。", "success")
-    return redirect(url_for(".place_photos", code=place.code), code=303)
+    stored, refused = _store_each(place, uploads, form)
+    if stored:
+        names = "、".join(f"“{p.caption}”" for p in stored)
+        flash(f"已上传 {len(stored)} 张照片：{names}。", "success")
+    if not refused:
+        return redirect(url_for(".place_photos", code=place.code), code=303)
+    db.session.refresh(place)
+    status = refused[0][2] if len(uploads) == 1 else 422
+    errors = [f"“{name}”：{message}" for name, message, _ in refused]
+    return _photos_page(place, form, status=status, errors=errors)
 
 
 @console_bp.post("/<code>/photos/<int:photo_id>")
@@ -65,8 +83,9 @@ def update_photo(code: str, photo_id: int):
     place = place_or_404(code)
     photo = _photo_or_404(place, photo_id)
     form = PhotoEditForm()
-    if not form.validate_on_submit():
-        return _photos_page(place, error="说明最多 200 个字，来源最多 100 个字。", status=422)
+    if not form.validate_on_submit():  # back to the photos page (this URL is POST-only: no 405 on reload)
+        flash("照片说明没有保存：说明最多 200 个字，来源最多 100 个字。", "error")
+        return redirect(url_for(".place_photos", code=place.code, _anchor=f"caption-{photo.id}"), code=303)
     photos.update_photo(photo, form.caption.data, form.credit.data)
     flash("照片说明已保存。", "success")
     return redirect(url_for(".place_photos", code=place.code), code=303)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
-from app.places import revisions, services
+from app.places import drafts, revisions, services
 from app.places.console.blueprint import STAFF, console_bp
-from app.places.console.entries import place_or_404
+from app.places.console.entries import REFUSED_KEY, place_or_404
 from app.places.errors import PlaceError
 from app.places.forms import CommentForm
 from app.places.rules import STATUS_LABELS
@@ -17,27 +17,24 @@ from app.web.render import render
 
 
 def _workflow(code: str, action, success: str):
-    """Run one workflow step on the entry; a refusal re-renders the entry page (403 or 409)."""
+    """Run one workflow step on the entry; a refusal goes back to the entry page (post/redirect/get)
+    with the error above the actions and the typed comment kept, so a reload of the page is a GET."""
     place = place_or_404(code)
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
+    back = url_for(".view_place", code=place.code)
 
     def render_page(status: int, error: str | None):
-        return render(
-            "places/console/place_detail.html",
-            place=place,
-            comment_form=form,
-            action_error=error,
-            status=status,
-        )
+        session[REFUSED_KEY] = {"code": place.code, "comment": form.comment.data or "", "error": error}
+        return redirect(back, code=303)
 
     return run_action(
         lambda: action(place, form.comment.data or ""),
         form=None,  # the error goes above the actions, not under the comment field
         render_page=render_page,
         success=success,
-        redirect_to=url_for(".view_place", code=place.code),
+        redirect_to=back,
     )
 
 
@@ -76,6 +73,13 @@ def reopen_place(code: str):
     return _workflow(code, lambda p, _c: services.reopen(p, current_user), "已转为草稿。")
 
 
+@console_bp.post("/<code>/changes/discard")
+@role_required(*STAFF)
+def discard_changes(code: str):
+    """Drop the pending changes of a published entry; the live version stays as it is."""
+    return _workflow(code, lambda p, _c: drafts.discard_draft(p, current_user), "已放弃未发布的修改。")
+
+
 # --- history ----------------------------------------------------------------------------------------
 
 
@@ -105,8 +109,7 @@ def revision_diff(code: str, revision_id: int):
         if older is None:
             abort(404)
     else:
-        index = history.index(revision)
-        older = history[index + 1] if index + 1 < len(history) else None
+        older = revisions.default_comparison(history, revision)
     changes = revisions.diff_revisions(older.snapshot if older else {}, revision.snapshot)
     return render(
         "places/console/revision_diff.html",
@@ -115,6 +118,7 @@ def revision_diff(code: str, revision_id: int):
         older=older,
         changes=changes,
         revisions=history,
+        skipped=not against_id and older is not None and history.index(older) > history.index(revision) + 1,
     )
 
 
@@ -131,5 +135,10 @@ def restore_revision(code: str, revision_id: int):
     except PlaceError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".place_history", code=place.code), code=303)
-    flash(f"已恢复到版本 #{revision.id}（作为新版本保存）。", "success")
+    if place.is_public:
+        flash(
+            f"已把版本 #{revision.id} 的内容保存为未发布的修改：提交审核并通过后公众页面才会更新。", "success"
+        )
+    else:
+        flash(f"已恢复到版本 #{revision.id}（作为新版本保存）。", "success")
     return redirect(url_for(".view_place", code=place.code), code=303)

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.places import drafts
 from app.places.editing import (
     apply_data,
     apply_scalars,
@@ -74,6 +75,9 @@ def import_rows(report, *, publish: bool = False, user=None) -> None:
             place = existing[row.data["code"]]
             was_public = place.is_public
             report.updated += 1
+            if was_public and not publish:  # a published entry changes only after review
+                report.staged += drafts.stage(place, row.data, author, note, matcher) is not None
+                continue
             apply_data(place, row.data, matcher)
             if publish and not place.is_public:
                 place.publish_directly()
@@ -89,7 +93,7 @@ def import_rows(report, *, publish: bool = False, user=None) -> None:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        report.created = report.updated = report.published = 0
+        report.created = report.updated = report.published = report.staged = 0
         raise
     report.done = True
 

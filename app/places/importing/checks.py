@@ -22,7 +22,7 @@ from app.places.importing.cells import (
 )
 from app.places.importing.report import ImportReport, ImportRow
 from app.places.importing.spreadsheet import read_table
-from app.places.rules import CODE_RE, COLUMN_LABELS, COLUMNS, IGNORED_COLUMNS, OPTIONAL_COLUMNS, outside_bbox
+from app.places.rules import CODE_RE, COLUMN_LABELS, COLUMNS, IGNORED_COLUMNS, header_column, outside_bbox
 
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 MAX_ROWS = 50_000
@@ -251,25 +251,27 @@ def _column_letter(position: int) -> str:
 
 
 def _check_header(report: ImportReport, cells: list[str]) -> dict[str, int] | None:
-    header = [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
+    """Column name → position; header cells may be the English names or the Chinese labels (rules.py)."""
+    header = [c.strip().lstrip("\ufeff").strip() for c in cells]
     while header and header[-1] == "":
         header.pop()
-    known = set(COLUMNS) | set(OPTIONAL_COLUMNS) | set(IGNORED_COLUMNS)
     index: dict[str, int] = {}
     ok = True
-    for position, name in enumerate(header):
+    for position, text in enumerate(header):
         letter = _column_letter(position)
+        name = header_column(text)
         if name in index:
-            report.add("error", f"表头第 {letter} 列“{name}”重复出现。", 1, name)
+            report.add("error", f"表头第 {letter} 列“{text}”重复出现。", 1, name)
             ok = False
-        elif name not in known:
-            report.add("error", f"表头第 {letter} 列“{name or '（空）'}”不是可识别的列名。", 1, name or None)
+        elif name is None:
+            report.add("error", f"表头第 {letter} 列“{text or '（空）'}”不是可识别的列名。", 1, None, text)
             ok = False
         else:
             index[name] = position
     missing = [c for c in COLUMNS if c not in index]
     if missing:
-        report.add("error", f"表头缺少列：{', '.join(missing)}。第一行必须是：{','.join(COLUMNS)}", 1)
+        named = "、".join(f"{COLUMN_LABELS[c]}（{c}）" for c in missing)
+        report.add("error", f"表头缺少列：{named}。可下载导入模板，表头用中文列名或英文列名均可。", 1)
         ok = False
     return index if ok else None
 
@@ -331,7 +333,10 @@ class _FileCheck:
     def summarise(self) -> None:
         """File-level warnings for published and in-review entries the import would change."""
         for status, message in (
-            ("published", "将更新 {n} 个已发布的条目，导入后公众页面立即变化"),
+            (
+                "published",
+                "涉及 {n} 个已发布的条目：改动保存为“未发布的修改”，审核通过后公众页面才变化（管理员选择“直接发布”时立即生效）",
+            ),
             ("in_review", "将改写 {n} 个正在审核中的条目"),
         ):
             codes = self.touched[status]

@@ -53,6 +53,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     published: int = 0
+    staged: int = 0  # published entries whose changes were saved as pending changes (reviewed later)
     done: bool = False
 
     @property

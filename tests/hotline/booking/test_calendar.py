@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.hotline.booking import calendar, services
+from app.hotline.booking import calendar, holidays, services
 from app.hotline.booking.models import Closure, ExtraWorkday, Slot
 from app.web.time import CHINA_TZ, local_day_bounds, local_now
 
@@ -93,7 +93,7 @@ def test_prefill_holidays_from_chinese_calendar(app):
     """2026 National Day is a closure and its 调休 Sunday/Saturday become workdays; manual edits stay."""
     db.session.add(Closure(closed_on=date(2026, 10, 1), reason="手工", source="manual"))
     db.session.commit()
-    closures, workdays = calendar.prefill_holidays(2026)
+    closures, workdays = holidays.prefill_holidays(2026)
     assert closures > 20 and workdays >= 4
     kept = db.session.scalar(select(Closure).where(Closure.closed_on == date(2026, 10, 1)))
     assert kept.reason == "手工"
@@ -104,13 +104,13 @@ def test_prefill_holidays_from_chinese_calendar(app):
     assert (
         db.session.scalar(select(ExtraWorkday).where(ExtraWorkday.work_on == date(2026, 9, 20))) is not None
     )
-    assert calendar.prefill_holidays(2026) == (0, 0)
+    assert holidays.prefill_holidays(2026) == (0, 0)
 
 
 def test_prefill_unknown_year_is_a_clear_error(app):
     """A year the package does not know yet gives a Chinese message, not a crash."""
     with pytest.raises(services.ScheduleError) as info:
-        calendar.prefill_holidays(2099)
+        holidays.prefill_holidays(2099)
     assert "手动添加" in info.value.message
 
 

@@ -89,14 +89,14 @@ def test_deleting_a_rule_keeps_booked_slots_with_warning(client, login_as, book,
     )
     book(slot)
     login_as("counselor")
-    client.post(f"/console/hotline/schedule/rules/{rule.id}/delete", data={})
+    client.post(f"/console/hotline/schedule/rules/{rule.id}/delete", data={"confirm": "yes"})
     page = client.get("/console/hotline/schedule/").get_data(as_text=True)
     assert "已有 1 人预约" in page
     assert db.session.get(Slot, slot.id) is not None
 
 
-def test_closing_a_booked_day_warns(client, login_as, book, create_slot):
-    """Closing a day with bookings keeps them and says so."""
+def test_closing_a_booked_day_leads_to_its_call_list(client, login_as, book, create_slot):
+    """Closing a day with bookings keeps them, says so, and opens the day's call list (issue 13)."""
     slot = create_slot()
     book(slot)
     login_as("counselor")
@@ -104,10 +104,12 @@ def test_closing_a_booked_day_warns(client, login_as, book, create_slot):
     response = client.post(
         "/console/hotline/schedule/closures", data={"closed_on": day.isoformat(), "reason": "培训"}
     )
+    closure = db.session.scalar(select(Closure))
+    assert closure.closed_on == day
     assert response.status_code == 303
-    page = client.get("/console/hotline/schedule/").get_data(as_text=True)
-    assert "已有 1 个预约" in page and "培训" in page
-    assert db.session.scalar(select(Closure)).closed_on == day
+    assert response.headers["Location"] == f"/console/hotline/schedule/closures/{closure.id}/calls"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 个预约需要改期" in page and "培训" in page
 
 
 def test_holiday_prefill_and_workday_edit(client, login_as):
@@ -151,8 +153,14 @@ def test_admin_edits_settings(client, login_as):
     assert bad.status_code == 422
     ok = client.post(
         "/console/hotline/schedule/settings",
-        data={"booking_days": "7", "min_notice_hours": "2", "urgent_keywords": "家暴\n打我"},
+        data={
+            "booking_days": "7",
+            "min_notice_hours": "2",
+            "waitlist_hold_hours": "3",
+            "urgent_keywords": "家暴\n打我",
+        },
     )
     assert ok.status_code == 303
     assert db.session.get(HotlineSetting, "booking_days").value == "7"
+    assert db.session.get(HotlineSetting, "waitlist_hold_hours").value == "3"
     assert calendar.booking_days() == 7 and triage.urgent_keywords() == ["家暴", "打我"]

@@ -95,17 +95,22 @@ def test_failed_call_is_logged_and_contact_moves_case_on(app, counselor, make_bo
 
 
 def test_notes_are_append_only(app, counselor, make_user, make_booking_case):
-    """Editing a note adds version 2; version 1 keeps its text; only the latest version can be edited."""
+    """Editing a note adds version 2; version 1 keeps its text; only the latest version can be edited,
+    and only by its author (issue 13: another counselor is refused and adds a note instead)."""
     _, case = make_booking_case()
     note = cases.add_note(case, counselor, "第一次通话，情绪稳定")
     other = make_user(roles=("counselor",))
-    second = cases.edit_note(note, other, "第一次通话，情绪稳定，约好周五回访")
+    with pytest.raises(CaseError) as refused:
+        cases.edit_note(note, other, "别人改的")
+    assert refused.value.status == 403
+    db.session.rollback()
+    second = cases.edit_note(note, counselor, "第一次通话，情绪稳定，约好周五回访")
     rows = db.session.scalars(select(CaseNote).where(CaseNote.thread_id == note.thread_id)).all()
-    assert sorted((n.version, n.body) for n in rows) == [
-        (1, "第一次通话，情绪稳定"),
-        (2, "第一次通话，情绪稳定，约好周五回访"),
+    assert sorted((n.version, n.body, n.author_id) for n in rows) == [
+        (1, "第一次通话，情绪稳定", counselor.id),
+        (2, "第一次通话，情绪稳定，约好周五回访", counselor.id),
     ]
-    assert second.author == other
+    assert second.author == counselor
     with pytest.raises(CaseError):
         cases.edit_note(note, counselor, "改旧版本")
     db.session.rollback()

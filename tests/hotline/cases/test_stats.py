@@ -83,7 +83,7 @@ def test_no_show_rate_and_first_contact(app, make_user, make_booking_case):
     cases.mark_no_show(booked[5][1], counselor)
     stats = compute_stats(*_period())
     assert stats.bookings_due == 6 and stats.no_shows == 1
-    assert stats.no_show_rate == "<5 次"
+    assert stats.no_show_rate == "<84%"  # a rate (fewer than 5 of 6), never a count "<5 次" (issue 13)
     assert stats.first_contact_sample == 5
     assert 23 < stats.first_contact_hours < 25
     assert stats.first_contact_label.endswith("小时")

@@ -1,0 +1,1 @@
+"""The search benchmark (``bench/search_bench.py``): corpus, engines, measurement and report, one module each."""
