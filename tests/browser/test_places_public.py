@@ -6,6 +6,7 @@ import re
 import pytest
 from PIL import Image
 
+from app.extensions import db
 from app.places.photos import store_photo
 from app.search import reset_index
 from tests.places.samples import add_place
@@ -111,7 +112,8 @@ def test_back_button_restores_the_search(page, places):
 def test_load_more_appends_results(page, app, places):
     """加载更多 appends the next page in place."""
     for n in range(21):
-        add_place(f"文祖纪念亭{n:02d}", town="文祖街道")
+        add_place(f"文祖纪念亭{n:02d}", town="文祖街道", commit=False)
+    db.session.commit()
     page.goto("/places/?town=文祖街道&sort=name")
     assert page.locator(".place-item").count() == 20
     page.locator(".more-item a").click()

@@ -82,8 +82,12 @@ def add_place(
     longitude=117.46,
     protection_level="区级文物保护单位",
     sources=(("《章丘县志》（示例引用）", "", "示例"),),
+    commit=True,
 ):
-    """Create and commit a place; the search index follows after commit."""
+    """Create and commit a place; the search index follows after commit.
+
+    ``commit=False`` leaves the commit to the caller, so a loop of places is indexed in one writer commit.
+    """
     _counter["n"] += 1
     refs = ReferenceMatcher()
     place = PlaceName(
@@ -116,7 +120,8 @@ def add_place(
         place.archive()
     db.session.add(place)
     schedule_code(place.code)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return place
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.extensions import db
 from app.search import reset_index
 from tests.places.samples import plain_png
 
@@ -43,7 +44,8 @@ def test_results_show_name_pinyin_category_town_era_snippet(client, add_place):
 def test_load_more_returns_only_the_next_items(client, add_place):
     """加载更多 (page 2 with htmx) answers list items plus the next button, not the whole results block."""
     for n in range(23):
-        add_place(f"测试纪念亭{n:02d}", town="明水街道")
+        add_place(f"测试纪念亭{n:02d}", town="明水街道", commit=False)
+    db.session.commit()
     first = client.get("/places/?town=明水街道", headers=HX).get_data(as_text=True)
     assert first.count('class="place-item"') == 20 and "加载更多" in first
     more = client.get("/places/?town=明水街道&page=2", headers=HX)

@@ -1,11 +1,10 @@
 """Several processes write at the same time: no LockError reaches anyone and no update is lost."""
 
-import multiprocessing
-
 import pytest
 
 from app.search import register_provider, search
 from app.search.engine import check, state
+from tests.processes import process_context
 from tests.search.search_workers import expected_ids, loader, write_many
 
 WORKERS = 4
@@ -20,7 +19,7 @@ def _run_writers(app, lock_timeout: float) -> None:
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
         "SEARCH_LOCK_TIMEOUT": lock_timeout,
     }
-    ctx = multiprocessing.get_context("spawn")
+    ctx = process_context()  # forkserver: starts in milliseconds, no inherited SQLite state
     barrier = ctx.Barrier(WORKERS)
     procs = [
         ctx.Process(target=write_many, args=(config, w, WORKERS, COUNT, barrier)) for w in range(WORKERS)
