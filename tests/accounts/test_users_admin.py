@@ -149,6 +149,15 @@ def test_admin_cannot_drop_own_admin_role_or_deactivate_self(client, login_as):
     assert _user(me.username).active and _user(me.username).has_role("admin")
 
 
+def test_own_row_offers_no_deactivation(client, login_as, make_user):
+    """The admin's own card has no 停用 button (it would only be refused); other accounts keep theirs."""
+    me = login_as("admin")
+    other = make_user(roles=("editor",))
+    page = client.get("/console/users/").get_data(as_text=True)
+    assert f'aria-label="停用 {other.display_name}"' in page
+    assert f'aria-label="停用 {me.display_name}"' not in page
+
+
 def test_deactivate_and_reactivate(client, login_as, make_user, app):
     """Deactivating ends the user's session at once; reactivating lets them sign in again."""
     login_as("admin")
