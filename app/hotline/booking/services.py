@@ -192,17 +192,26 @@ def book_slot(data: BookingInput, form_token: str | None = None, now: datetime |
     return booking
 
 
-def find_booking(reference: str, phone: str) -> Booking:
-    """The booking with this reference AND phone number; the same neutral error for any mismatch."""
+def find_by_reference(model, reference: str, phone: str):
+    """The unpurged ``model`` row (a booking or a waitlist entry) with this reference AND phone number.
+
+    None for any mismatch, so callers answer one neutral error whatever was wrong.
+    """
     ref = clean_reference(reference)
     try:
         hashed = phone_hash(normalize_phone(phone))
     except InvalidPhone:
         hashed = None
-    booking = db.session.scalar(select(Booking).where(Booking.reference == ref)) if ref else None
-    if booking is None or hashed is None or not secrets.compare_digest(booking.phone_hash or "", hashed):
-        raise BookingNotFound()
-    if booking.purged_at is not None:
+    row = db.session.scalar(select(model).where(model.reference == ref)) if ref else None
+    if row is None or hashed is None or not secrets.compare_digest(row.phone_hash or "", hashed):
+        return None
+    return None if row.purged_at is not None else row
+
+
+def find_booking(reference: str, phone: str) -> Booking:
+    """The booking with this reference AND phone number; the same neutral error for any mismatch."""
+    booking = find_by_reference(Booking, reference, phone)
+    if booking is None:
         raise BookingNotFound()
     return booking
 

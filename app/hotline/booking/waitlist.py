@@ -6,7 +6,6 @@ encrypted nickname and phone, HMAC phone hash, consent time and version, erased 
 """
 
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,17 +31,17 @@ from app.hotline.booking.models import (
     Closure,
     Slot,
     WaitlistEntry,
-    clean_reference,
 )
 from app.hotline.booking.offers import expire_offers, offer_free_places, release
 from app.hotline.booking.services import (
     BookingInput,
     announce,
+    find_by_reference,
     has_upcoming_booking,
     validate_details,
     with_sqlite_retry,
 )
-from app.hotline.privacy import InvalidPhone, normalize_phone, phone_hash
+from app.hotline.privacy import normalize_phone, phone_hash
 from app.web.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -133,15 +132,8 @@ def join_waitlist(data: WaitlistInput, now: datetime | None = None) -> WaitlistE
 
 def find_entry(reference: str, phone: str) -> WaitlistEntry:
     """The waitlist entry with this reference AND phone number; one neutral error for any mismatch."""
-    ref = clean_reference(reference)
-    try:
-        hashed = phone_hash(normalize_phone(phone))
-    except InvalidPhone:
-        hashed = None
-    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.reference == ref)) if ref else None
-    if entry is None or hashed is None or not secrets.compare_digest(entry.phone_hash or "", hashed):
-        raise WaitlistNotFound()
-    if entry.purged_at is not None:
+    entry = find_by_reference(WaitlistEntry, reference, phone)
+    if entry is None:
         raise WaitlistNotFound()
     return entry
 
