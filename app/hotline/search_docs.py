@@ -38,6 +38,9 @@ def _pages() -> list[SearchDocument]:
                 "调解",
                 "婚姻家庭调解",
                 "家庭矛盾",
+                "家庭暴力",  # with the help card on top, a resident who types 家暴 also finds the hotline itself
+                "家暴",
+                "求助",
                 "婚前辅导",
                 "离婚冷静期",
                 "接听时间",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.hotline import triage
+from app.hotline import search_docs, triage
 from app.hotline.booking import calendar
-from app.search import needs_help, search
+from app.search import needs_help, register_provider, search
 from app.search.distress import default_words
 
 DISTRESS = ["家暴", "被打了", "想轻生", "受到威胁", "他说要杀我", "不想活了怎么办", "家 暴", "家庭暴力"]
@@ -72,3 +72,13 @@ def test_a_single_distress_word_gives_a_sensible_page(client, corpus):
     """No results for 家暴 in this corpus: the card, a plain no-results line, no spelling advice."""
     body = client.get("/search?q=家暴").get_data(as_text=True)
     assert "help-card" in body and "没有找到" in body and "检查错别字" not in body
+
+
+def test_distress_query_also_finds_the_hotline_page(app, client, provider):
+    """家暴 gave the card and then "没有找到": the hotline page itself is a result under the card."""
+    register_provider(app, "service", provider.loader("service"))
+    provider.add(*search_docs.load(None))
+    provider.reindex()
+    body = client.get("/search?q=家暴").get_data(as_text=True)
+    assert body.index("help-card") < body.index('href="/hotline/"', body.index("</section>"))
+    assert "没有找到" not in body
