@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from app.search.words import tokenizer
 from tests.conftest import totp_code
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +143,9 @@ def live_server(app_config):
     config = dict(app_config)
     config["LOGIN_RATE_LIMIT"] = "10000 per minute"
     app = create_app(config)
+    # jieba's dictionary loads once per process on the first search (~1 s of CPU, several seconds on a loaded
+    # machine): load it here, so no journey's first search waits for it inside its 10 s navigation timeout.
+    tokenizer()
     server = LiveServer(app).start()
     yield server
     server.stop()
