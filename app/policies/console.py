@@ -184,33 +184,40 @@ def unpublish_article(article_id: int):
     return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
 
 
+def _pending_changes_action(article_id: int, action, success: str):
+    """Run 发布修改 / 放弃修改 on a live article; success or refusal goes back to its edit page (PRG)."""
+    article = _get_article(article_id)
+    back = url_for("policies.edit_article", article_id=article.id)
+
+    def refused(status: int, error: str | None):
+        flash(error or "操作没有完成。", "error")
+        return redirect(back, code=303)
+
+    return run_action(
+        lambda: action(article, current_user),
+        form=None,
+        render_page=refused,
+        success=success,
+        redirect_to=back,
+    )
+
+
 @bp.post("/console/policies/<int:article_id>/changes/publish")
 @role_required(*EDITORS)
 def publish_changes(article_id: int):
     """发布修改: make the pending changes of a live article public."""
-    article = _get_article(article_id)
-    try:
-        services.publish_draft(article, current_user)
-    except services.PolicyError as exc:
-        db.session.rollback()
-        flash("；".join(exc.errors.values()), "error")
-    else:
-        flash("修改已发布，居民现在可以看到。", "success")
-    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+    return _pending_changes_action(article_id, services.publish_draft, "修改已发布，居民现在可以看到。")
 
 
 @bp.post("/console/policies/<int:article_id>/changes/discard")
 @role_required(*EDITORS)
 def discard_changes(article_id: int):
     """放弃修改: drop the pending changes; the published version stays as it is."""
-    article = _get_article(article_id)
-    try:
-        services.discard_draft(article, current_user)
-    except services.PolicyError as exc:
-        flash("；".join(exc.errors.values()), "error")
-    else:
-        flash("已放弃未发布的修改，公开页面保持原样（修改记录仍在版本记录里）。", "success")
-    return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
+    return _pending_changes_action(
+        article_id,
+        services.discard_draft,
+        "已放弃未发布的修改，公开页面保持原样（修改记录仍在版本记录里）。",
+    )
 
 
 @bp.get("/console/policies/<int:article_id>/revisions")

@@ -96,6 +96,19 @@ class TopicModeLabels:
         return MODES.get(self.mode, self.mode)
 
 
+class ResidentReference:
+    """``reference_display`` and ``masked_phone`` for what a resident looks up by reference + phone
+    (bookings, waitlist entries)."""
+
+    @property
+    def reference_display(self) -> str:
+        return format_reference(self.reference)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
 class AvailabilityRule(db.Model):
     """A weekly opening: on ``weekday`` from ``start_time`` to ``end_time``, slots of ``slot_minutes``."""
 
@@ -183,7 +196,7 @@ class Slot(db.Model):
         return MODES.get(self.mode, self.mode)
 
 
-class Booking(TopicModeLabels, db.Model):
+class Booking(TopicModeLabels, ResidentReference, db.Model):
     """A resident's booking. Personal fields are encrypted at rest; the phone is found by keyed hash."""
 
     __tablename__ = "hotline_bookings"
@@ -217,14 +230,6 @@ class Booking(TopicModeLabels, db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     slot: Mapped[Slot] = relationship(lazy="joined")
-
-    @property
-    def reference_display(self) -> str:
-        return format_reference(self.reference)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def status_label(self) -> str:
@@ -291,7 +296,7 @@ WAITLIST_STATUSES = {
 }
 
 
-class WaitlistEntry(TopicModeLabels, db.Model):
+class WaitlistEntry(TopicModeLabels, ResidentReference, db.Model):
     """A resident waiting for a place on ``wanted_on`` (local day) in ``mode``; first come, first offered.
 
     An offer holds one place of ``offered_slot`` (counted in ``Slot.booked``) until ``offer_expires_at``;
@@ -323,14 +328,6 @@ class WaitlistEntry(TopicModeLabels, db.Model):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     offered_slot: Mapped[Slot | None] = relationship(lazy="joined")
-
-    @property
-    def reference_display(self) -> str:
-        return format_reference(self.reference)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def status_label(self) -> str:
