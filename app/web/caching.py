@@ -14,7 +14,7 @@ from collections.abc import Callable
 from itertools import chain
 from typing import TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.wrappers import Response
 from flask_caching import Cache
 from flask_caching.backends import NullCache
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.http import parse_cookie
 
 from app.extensions import db, limiter
-from app.web.front import STORE, Entry, PageCacheFront
+from app.web.front import GENERATION, STORE, Entry, PageCacheFront
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -114,8 +114,18 @@ def read_generation(engine: Engine) -> int:
 
 
 def current_generation() -> int:
-    """``read_generation`` on the current app's engine."""
-    return read_generation(db.engine)
+    """``read_generation`` on the current app's engine, read once per request.
+
+    The front's read (``GENERATION`` in the environ) serves the rest of the request too: the page-cache
+    key and every ``public_memo`` of a miss. A request that bumps the generation only makes the next
+    request recompute, never serves stale content. Outside a request it reads afresh.
+    """
+    if not has_request_context():
+        return read_generation(db.engine)
+    environ = request.environ
+    if GENERATION not in environ:
+        environ[GENERATION] = read_generation(db.engine)
+    return environ[GENERATION]
 
 
 def public_memo(name: str, compute: Callable[[], T]) -> T:
@@ -359,7 +369,8 @@ def init_app(app: Flask) -> None:
 
         def key_for(environ: dict) -> str | None:
             try:
-                return page_key(environ, read_generation(engine))
+                environ[GENERATION] = generation = read_generation(engine)
+                return page_key(environ, generation)
             except database_errors:
                 return None  # the database is down: Flask answers (and reports) it
 

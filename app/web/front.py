@@ -36,6 +36,7 @@ from app.web.registry import get_registry
 
 log = logging.getLogger(__name__)
 STORE = "zq.page_cache.store"  # environ key: (cache key, endpoint, route) set by Flask for a storable page
+GENERATION = "zq.page_cache.generation"  # environ key: the content generation read once for this request
 HIT = "zq.page_cache.hit"  # environ key: set when the front answered (tests and the access log read it)
 PER_REQUEST_HEADERS = frozenset({"content-length", "x-request-id", "date", "server"})
 
