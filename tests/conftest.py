@@ -10,6 +10,7 @@ PostgreSQL database ``<TEST_DATABASE_URL's db>_<worker id>`` (``..._gw0``), crea
 ``postgres`` maintenance database when missing and dropped when the worker's session ends.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -96,6 +97,23 @@ def _postgres_admin(url):
     return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
+@contextlib.contextmanager
+def _postgres_database(url, name: str, *, fresh: bool):
+    """Database ``name`` on ``url``'s server (emptied first when ``fresh``), dropped afterwards; yields its URL."""
+    admin = _postgres_admin(url)
+    with admin.connect() as conn:
+        if fresh:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(_workdir):
     """The session's database: a SQLite file in the workdir, or TEST_DATABASE_URL (per xdist worker)."""
@@ -106,17 +124,8 @@ def database_url(_workdir):
     if not XDIST_WORKER or url.get_backend_name() != "postgresql":
         yield TEST_DATABASE_URL
         return
-    name = f"{url.database}_{XDIST_WORKER}"
-    admin = _postgres_admin(url)
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _postgres_database(url, f"{url.database}_{XDIST_WORKER}", fresh=False) as worker_url:
+        yield worker_url
 
 
 @pytest.fixture
@@ -146,17 +155,8 @@ def scratch_database_url(app_config, tmp_path):
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
-    name = f"{url.database}_scratch"
-    admin = _postgres_admin(url)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _postgres_database(url, f"{url.database}_scratch", fresh=True) as scratch_url:
+        yield scratch_url
 
 
 def _reset_postgres_schema(app) -> None:
