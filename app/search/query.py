@@ -187,12 +187,15 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
         result.groups = groups
         return result
     except IndexUnavailable as exc:
-        problem = str(exc)
+        problem = str(exc)  # nothing half-open: a missing index, or open_index collected its leftovers
+        broken_read = False
     except Exception as exc:
         problem = repr(exc)
         log.exception("search: index query failed")
-    with quiet_leaks():
-        pass  # whoosh may leave files of the broken index open: close them without ResourceWarnings
+        broken_read = True
+    if broken_read:  # outside the except block, so the traceback no longer holds the broken objects
+        with quiet_leaks():
+            pass  # whoosh may leave files of the broken index open: close them without ResourceWarnings
     log.warning("search: index unavailable (%s); answering from the database", problem)
     note_answer(app, degraded=True, problem=problem)
     state(app).store.forget_searcher()

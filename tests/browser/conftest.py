@@ -18,15 +18,15 @@ Decisions:
 
 - The contexts do NOT bypass the CSP: the pages run under the same strict policy as production, so a
   test would notice an inline style or script being blocked. Every CSP violation Chromium reports is
-  collected in ``page.csp_violations`` and fails the test at teardown. axe-core is injected with
-  ``add_script_tag(path=...)`` when the context allows it and otherwise evaluated through the DevTools
-  protocol (``page.evaluate``), which page CSP does not govern; the result is the same axe run.
+  collected in ``page.csp_violations`` and fails the test at teardown. axe-core is evaluated through the
+  DevTools protocol (``page.evaluate``), which page CSP does not govern (an injected script tag would be
+  blocked and reported as a violation).
 - The live server's login rate limit is raised (``LOGIN_RATE_LIMIT``) so that many browser sign-ins in
   one session never hit 429; rate limiting itself stays on and is tested through the test client.
 - Chromium missing: the tests skip with a reason, except under ``CI=true`` where that is a failure.
 """
 
-import contextlib
+import functools
 import json
 import os
 import threading
@@ -194,20 +194,19 @@ def elder_page(browser, live_server, app):
     _close(context, pg)
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
 def run_axe(pg) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on ``pg``; return its serious and critical violations."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make vendor` (npm ci copies axe-core)", pytrace=False)
     if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
-        with contextlib.suppress(Exception):
-            pg.add_script_tag(path=str(AXE_JS))
-        if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
-            # The page's CSP blocked the tag; a DevTools evaluation is not subject to it.
-            pg.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;0")
-        # Our own injection attempt is not the page's fault. Its inline <script> must not stay in <head> either:
-        # head-support keeps <head> in htmx's history snapshots and would re-insert it on a back navigation.
-        pg.evaluate("() => document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
-        pg.csp_violations[:] = [v for v in pg.csp_violations if "script" not in v.lower()]
+        # Every page runs under a strict CSP that blocks an injected <script> tag; a DevTools evaluation is
+        # not subject to it, and leaves nothing in <head> for htmx's history snapshots to keep.
+        pg.evaluate(_axe_source() + "\n;0")
     result = pg.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
             .then(r => r.violations.map(v => ({

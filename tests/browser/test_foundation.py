@@ -64,11 +64,17 @@ def sample_detail_urls(page) -> list[str]:
 
 
 def _scan(pg, axe_violations, urls) -> dict[str, list]:
+    """Scan each URL's page once: several wizard and sign-in URLs redirect to the same page."""
     problems = {}
+    scanned = set()
     for url in urls:
         response = pg.goto(url)
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
+        landed = pg.url
+        if landed in scanned and response.status < 500:
+            continue
+        scanned.add(landed)
         if response.status >= 500:
             problems[url] = [f"HTTP {response.status}"]
             continue
