@@ -18,6 +18,7 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, current_app, request, send_from_directory, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_compress.flask_compress import _choose_algorithm
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
@@ -172,6 +173,7 @@ def serve_static(filename: str):
     packed = _precompressed(assets.static_dir, real)
     mimetype = mimetypes.guess_type(real)[0] or "application/octet-stream"
     response = send_from_directory(assets.static_dir, packed[0] if packed else real, mimetype=mimetype)
+    del response.headers["Content-Disposition"]  # "inline; filename=…" tells a browser nothing here
     if packed:
         response.headers["Content-Encoding"] = packed[1]
     if Path(real).suffix in COMPRESSIBLE:
@@ -180,8 +182,23 @@ def serve_static(filename: str):
     return response
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, left alone by static answers.
+
+    Flask-Login reads the session after every request, and a read session makes Flask add
+    ``Vary: Cookie`` (and refresh the cookie): a static file would then be cached per visitor.
+    A static answer never depends on the session, so it is saved only if something changed it.
+    """
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if request.endpoint == "static" and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Read the manifest, version every static URL and serve static files through ``serve_static``."""
+    app.session_interface = _SessionInterface()
     app.extensions[_EXTENSION_KEY] = Assets(Path(app.static_folder))
     app.url_defaults(_version_static_urls)
     app.view_functions["static"] = serve_static

@@ -17,6 +17,11 @@ CSP = "; ".join(
     ]
 )
 
+# Static types a browser may open as a document of our origin (an SVG can carry script): they keep the
+# document policies. Scripts, style sheets, fonts and raster images only need ``nosniff``; leaving the
+# rest off saves ~450 bytes per asset on a slow phone network.
+DOCUMENT_TYPES = frozenset({"text/html", "image/svg+xml", "application/xml", "text/xml"})
+
 
 def _https(app: Flask) -> bool:
     """Whether the site runs behind HTTPS: secure cookies, an https scheme or an https SITE_URL."""
@@ -34,8 +39,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.endpoint == "static" and response.mimetype not in DOCUMENT_TYPES:
+            return response  # a script, style sheet or picture is no document: the policies below are moot
+        headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")

@@ -42,7 +42,7 @@ def test_tiny_bodies_and_images_are_not_compressed(client):
     """Bodies under 500 bytes and already-compressed types go out as they are."""
     tiny = client.get("/robots.txt", headers={"Accept-Encoding": "gzip, br"})
     assert len(tiny.data) < 500 and "Content-Encoding" not in tiny.headers
-    favicon = client.get("/static/img/favicon.svg", headers={"Accept-Encoding": "gzip"}, buffered=True)
+    favicon = client.get("/static/img/emblem.svg", headers={"Accept-Encoding": "gzip"}, buffered=True)
     assert favicon.status_code == 200
     health = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert health.status_code in (200, 503)
