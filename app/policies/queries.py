@@ -1,9 +1,11 @@
 """Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import extract, func, or_, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.policies import indexing
@@ -136,32 +138,37 @@ def related_faqs(topic: str, limit: int = 5) -> list[Faq]:
     return list(db.session.scalars(select(Faq).where(Faq.topic == topic).order_by(Faq.position).limit(limit)))
 
 
+class ArticleLink(NamedTuple):
+    """What a list of links to articles shows: the link, the title, the document number and the date."""
+
+    slug: str
+    title: str
+    doc_number: str | None
+    published_on: date | None
+
+
 # The home page's lists show a link, the document number and the date: never read the bodies for them.
-LINK_COLUMNS = load_only(Article.slug, Article.title, Article.doc_number, Article.published_on, Article.kind)
+_LINK_COLUMNS = (Article.slug, Article.title, Article.doc_number, Article.published_on)
 
 
-def latest_news(limit: int = 3) -> list[Article]:
-    """The newest public news items (link columns only)."""
+def _links(*conditions, limit: int) -> list[ArticleLink]:
     stmt = (
-        select(Article)
-        .options(LINK_COLUMNS)
-        .where(Article.public_clause(), Article.kind == "news")
+        select(*_LINK_COLUMNS)
+        .where(Article.public_clause(), *conditions)
         .order_by(Article.published_on.desc(), Article.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return [ArticleLink(*row) for row in db.session.execute(stmt)]
 
 
-def in_force_policies(limit: int = 5) -> list[Article]:
-    """The newest public policy documents that are in force (link columns only)."""
-    stmt = (
-        select(Article)
-        .options(LINK_COLUMNS)
-        .where(Article.public_clause(), Article.kind == "policy", Article.validity == "现行有效")
-        .order_by(Article.published_on.desc(), Article.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+def latest_news(limit: int = 3) -> list[ArticleLink]:
+    """The newest public news items."""
+    return _links(Article.kind == "news", limit=limit)
+
+
+def in_force_policies(limit: int = 5) -> list[ArticleLink]:
+    """The newest public policy documents that are in force."""
+    return _links(Article.kind == "policy", Article.validity == "现行有效", limit=limit)
 
 
 def public_article(article_id: int | None) -> Article | None:

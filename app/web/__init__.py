@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from app.web import errors, routes, security
+from app.web import errors, routes, security, urls
 from app.web.access import ROLES
 from app.web.blueprint import bp
 from app.web.confirm import confirm_question
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     security.init_app(app)
     errors.init_app(app)
+    urls.init_app(app)
 
     @app.context_processor
     def inject_globals():

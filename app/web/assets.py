@@ -17,11 +17,13 @@ import sys
 from pathlib import Path
 
 import brotli
-from flask import Flask, current_app, request, send_from_directory, url_for
+from flask import Flask, current_app, request, send_from_directory
 from flask.sessions import SecureCookieSessionInterface
 from flask_compress.flask_compress import _choose_algorithm
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
+
+from app.web.urls import remembered_url_for
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +138,7 @@ def get_assets(app: Flask) -> Assets:
 
 def static_url(filename: str) -> str:
     """The versioned URL of a static file (the same as ``url_for('static', filename=...)``)."""
-    return url_for("static", filename=filename)
+    return remembered_url_for("static", filename=filename)
 
 
 def _version_static_urls(endpoint: str, values: dict) -> None:
