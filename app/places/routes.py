@@ -14,6 +14,7 @@ from app.places import queries
 from app.places.blueprint import bp
 from app.places.models import Photo, PlaceName
 from app.search import needs_help
+from app.web.caching import public_memo_for
 from app.web.render import render, wants_fragment
 
 _PHOTO_NAME = re.compile(r"^([0-9a-f]{8,64})(?:-(\d{2,4}))?\.jpg$")
@@ -129,7 +130,7 @@ def show_place(code: str):
     return render(
         "places/place_detail.html",
         place=place,
-        related=queries.related_places(place),
+        related=public_memo_for("places.related", place.code, lambda: queries.related_places(place)),
     )
 
 

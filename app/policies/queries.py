@@ -111,31 +111,26 @@ def public_years() -> list[int]:
     return sorted({d.year for d in rows}, reverse=True)
 
 
-def interpretations_of(policy: Article) -> list[Article]:
-    """Public interpretations linked to ``policy``."""
-    stmt = select(Article).where(
-        Article.policy_id == policy.id, Article.kind == "interpretation", Article.public_clause()
-    )
-    return list(db.session.scalars(stmt.order_by(Article.published_on.desc())))
+def interpretations_of(policy: Article) -> list["ArticleLink"]:
+    """Public interpretations linked to ``policy``, newest first."""
+    return _links(Article.policy_id == policy.id, Article.kind == "interpretation", limit=None)
 
 
-def related_news(article: Article, limit: int = 3) -> list[Article]:
+def related_news(article: Article, limit: int = 3) -> list["ArticleLink"]:
     """Public news and initiatives on the same topic."""
-    stmt = (
-        select(Article)
-        .where(
-            Article.public_clause(), Article.kind.in_(("news", "initiative")), Article.topic == article.topic
-        )
-        .where(Article.id != article.id)
-        .order_by(Article.published_on.desc(), Article.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(stmt))
+    kinds = Article.kind.in_(("news", "initiative"))
+    return _links(kinds, Article.topic == article.topic, Article.id != article.id, limit=limit)
 
 
-def related_faqs(topic: str, limit: int = 5) -> list[Faq]:
+class FaqItem(NamedTuple):
+    question: str
+    answer: str
+
+
+def related_faqs(topic: str, limit: int = 5) -> list[FaqItem]:
     """FAQ entries on ``topic`` in their editor-chosen order."""
-    return list(db.session.scalars(select(Faq).where(Faq.topic == topic).order_by(Faq.position).limit(limit)))
+    stmt = select(Faq.question, Faq.answer).where(Faq.topic == topic).order_by(Faq.position).limit(limit)
+    return [FaqItem(*row) for row in db.session.execute(stmt)]
 
 
 class ArticleLink(NamedTuple):
@@ -151,7 +146,7 @@ class ArticleLink(NamedTuple):
 _LINK_COLUMNS = (Article.slug, Article.title, Article.doc_number, Article.published_on)
 
 
-def _links(*conditions, limit: int) -> list[ArticleLink]:
+def _links(*conditions, limit: int | None) -> list[ArticleLink]:
     stmt = (
         select(*_LINK_COLUMNS)
         .where(Article.public_clause(), *conditions)

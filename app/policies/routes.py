@@ -6,6 +6,7 @@ from app.policies import queries
 from app.policies.blueprint import bp
 from app.policies.models import KINDS, TOPICS, VALIDITIES
 from app.search import needs_help
+from app.web.caching import public_memo_for
 from app.web.render import render, wants_fragment
 
 Q_MAX = 100
@@ -78,7 +79,14 @@ def show_article(slug: str):
         article=article,
         policy=policy,
         replacement=queries.public_article(article.replaced_by_id) if article.is_superseded else None,
-        interpretations=queries.interpretations_of(article) if article.kind == "policy" else [],
-        faqs=queries.related_faqs(article.topic),
-        news=queries.related_news(article),
+        **public_memo_for("policies.related", article.id, lambda: _related(article)),
     )
+
+
+def _related(article) -> dict:
+    """The article page's lists (plain values, kept until public content changes)."""
+    return {
+        "interpretations": queries.interpretations_of(article) if article.kind == "policy" else [],
+        "faqs": queries.related_faqs(article.topic),
+        "news": queries.related_news(article),
+    }

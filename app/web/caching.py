@@ -146,6 +146,28 @@ def public_memo(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+PUBLIC_MEMO_KEYS = 2048  # entries per keyed memo (e.g. one per place page); emptied when full
+
+
+def public_memo_for(name: str, key: object, compute: Callable[[], T]) -> T:
+    """``public_memo`` for one of many things (``key``: a place code, an article id), same rules.
+
+    All the page-cache variants of a page (standard and 长辈模式, full page and htmx fragments, three
+    codings: up to 24 renderings) and a page's later misses share it. At most ``PUBLIC_MEMO_KEYS``
+    entries per ``name``; the whole memo starts afresh when the generation moves.
+    """
+    memos = current_app.extensions.setdefault("zq_public_memo_for", {})
+    generation = current_generation()
+    held = memos.get(name)
+    if held is None or held[0] != generation or len(held[1]) >= PUBLIC_MEMO_KEYS:
+        held = memos[name] = (generation, {})
+    values = held[1]
+    if key in values:
+        return values[key]
+    value = values[key] = compute()
+    return value
+
+
 def _bump(connection) -> None:
     """Add one to the generation on ``connection`` (creating the row when a test emptied the table)."""
     result = connection.execute(

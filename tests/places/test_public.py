@@ -3,6 +3,7 @@
 import pytest
 
 from app.extensions import db
+from app.places import services
 from app.search import reset_index
 from tests.places.samples import plain_png
 
@@ -251,3 +252,16 @@ def test_home_page_has_a_places_section(client, add_place):
     assert (
         "已收录章丘 18 个镇街的红色地名 1 处" in html and 'id="home-place-q"' in html and "英烈纪念" in html
     )
+
+
+def test_related_places_follow_every_change(app, client, make_user, add_place):
+    """A place page's related list is kept between views, yet a new, renamed or archived neighbour shows
+    on the next view (the page cache is off here: the memo alone must be right)."""
+    app.extensions["zq_page_cache_on"] = False
+    place = add_place("甲村烈士墓", latitude=36.70, longitude=117.50)
+    assert "乙村纪念馆" not in client.get(f"/places/{place.code}").get_data(as_text=True)
+    neighbour = add_place("乙村纪念馆", latitude=36.705, longitude=117.505)
+    assert "乙村纪念馆" in client.get(f"/places/{place.code}").get_data(as_text=True)
+    archivist = make_user(roles=("archivist",), username="memo-archivist")
+    services.archive(neighbour, archivist)
+    assert "乙村纪念馆" not in client.get(f"/places/{place.code}").get_data(as_text=True)

@@ -242,3 +242,14 @@ def test_due_scheduled_article_reaches_site_search(client, app, make_article):
     services._last_release["at"] = 0.0  # the per-process throttle: pretend 30 s have passed
     assert client.get("/search?q=集体婚礼").status_code == 200
     assert [hit.id for hit in search("集体婚礼", kinds=["article"]).hits] == [article.slug]
+
+
+def test_article_lists_follow_publish_and_unpublish(app, client, make_article, editor):
+    """An article page's related news appear and go with the next request after publish and unpublish."""
+    app.extensions["zq_page_cache_on"] = False
+    policy = make_article(title="关于彩礼的规定", topic="彩礼治理")
+    assert "彩礼新闻一则" not in client.get(f"/policies/{policy.slug}").get_data(as_text=True)
+    news = make_article(kind="news", title="彩礼新闻一则", topic="彩礼治理")
+    assert "彩礼新闻一则" in client.get(f"/policies/{policy.slug}").get_data(as_text=True)
+    services.unpublish_article(news, editor)
+    assert "彩礼新闻一则" not in client.get(f"/policies/{policy.slug}").get_data(as_text=True)
