@@ -98,3 +98,19 @@ def test_provider_failure_in_fallback_gives_an_empty_degraded_result(app, corpus
         state(app).providers[kind] = broken
     result = search("明水")
     assert result.degraded and result.total == 0
+
+
+def test_healthy_searches_never_run_a_full_garbage_collection(app, corpus, monkeypatch):
+    """gc.collect() costs 100-200 ms on a big heap: only a failed index open or read may pay for it, never
+    a healthy search, a reopen after a change, nor a plain 'no index yet' answer from the database."""
+    from app.search import index as search_index
+
+    collections = []
+    monkeypatch.setattr(search_index.gc, "collect", lambda *args: collections.append(args) or 0)
+    assert not search("明水").degraded
+    state(app).store.forget_searcher()  # every worker thread reopens after a change
+    assert not search("明水").degraded
+    assert collections == []
+    shutil.rmtree(state(app).store.base)
+    assert search("明水").degraded  # no index at all: nothing half-open to collect
+    assert collections == []
