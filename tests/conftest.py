@@ -22,6 +22,7 @@ import pyotp
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -74,6 +75,33 @@ class CsrfClient(FlaskClient):
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data
         return super().open(*args, **kwargs)
+
+
+# Every engine an app makes during a test (apps made by the test itself: a second worker, a production
+# start-up check, a scratch database) is disposed when the test ends. Otherwise its pooled connections
+# stay open until the garbage collector happens to delete them, in whatever later test is running, and
+# psycopg's "deleted while still open" ResourceWarning fails that unrelated test.
+_ENGINES: list = []
+_make_engine = SQLAlchemy._make_engine
+
+
+def _recording_make_engine(self, bind_key, options, app):
+    engine = _make_engine(self, bind_key, options, app)
+    _ENGINES.append(engine)
+    return engine
+
+
+SQLAlchemy._make_engine = _recording_make_engine
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Dispose the engines made during this test (not the session's, e.g. the browser live server's)."""
+    made_before = len(_ENGINES)
+    yield
+    for engine in _ENGINES[made_before:]:
+        engine.dispose()
+    del _ENGINES[made_before:]
 
 
 @pytest.fixture(scope="session", autouse=True)
