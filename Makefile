@@ -106,7 +106,9 @@ format: deps
 	$(BIN)/ruff check --fix .
 
 # Lighthouse (issue 12) lives in bench/ only: its own package.json and lock, never part of `make setup`.
-bench: setup
+# wrk drives bench/page_bench.py; a target-specific value reaches the system-deps prerequisite.
+bench: SYSTEM_PACKAGES += wrk
+bench: setup system-deps
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/search_bench.py

@@ -309,7 +309,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
+        raise SystemExit("wrk is not installed: `make bench` installs it (or apt-get install wrk)")
     args.duration = max(1, min(args.duration, 60))
     workdir, env = prepare(args)
     servers, processes = {}, []
