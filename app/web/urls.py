@@ -19,6 +19,12 @@ def safe_next(target: str | None, default: str | None = None) -> str | None:
 
 
 URL_MEMO_LIMIT = 4096
+# Endpoints whose URL values are public identifiers of published content (file names, codes, slugs): their
+# URLs may be kept. Any other URL with values is built every time, so a booking reference, an import token
+# or someone's search words never stay in the process's memory after the request.
+REMEMBERED_WITH_VALUES = frozenset(
+    {"static", "places.show_place", "places.show_theme", "places.photo_file", "policies.show_article"}
+)
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
@@ -26,11 +32,14 @@ def remembered_url_for(endpoint: str, **values) -> str:
     every request (navigation, static files), at ~10 µs each through werkzeug's URL builder.
 
     A relative URL depends only on the endpoint, its values and the script root (the static hash is fixed
-    per app, ``assets.init_app``), so those are the key. Relative endpoints (``.name``, which depend on the
+    per app, ``assets.init_app``), so those are the key. Only URLs without values, or with the public
+    identifiers of ``REMEMBERED_WITH_VALUES``, are kept; relative endpoints (``.name``, which depend on the
     current blueprint), external, anchored or method-specific URLs and unhashable values are built every
-    time. The memo is emptied when it reaches ``URL_MEMO_LIMIT`` entries (place codes, page numbers).
+    time. The memo is emptied when it reaches ``URL_MEMO_LIMIT`` entries.
     """
-    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+    if endpoint.startswith(".") or (values and endpoint not in REMEMBERED_WITH_VALUES):
+        return url_for(endpoint, **values)
+    if any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, *sorted(values.items()))

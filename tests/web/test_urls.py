@@ -27,8 +27,14 @@ def test_remembered_urls_equal_url_for_and_are_built_once(app, monkeypatch):
         assert urls.remembered_url_for("search.search_page", q=["a", "b"]) == url_for(
             "search.search_page", q=["a", "b"]
         )
+        for _ in range(2):  # personal or private values are never kept
+            assert urls.remembered_url_for("hotline.booking_detail", reference="ABCD-EFGH").endswith(
+                "ABCD-EFGH"
+            )
     assert built.count("places.show_place") == 2
     assert built.count("static") == 1
+    assert built.count("hotline.booking_detail") == 2
+    assert not any("ABCD-EFGH" in url for url in app.extensions["zq_url_memo"].values())
     with app.test_request_context("/", base_url="http://localhost/zq/"):
         assert urls.remembered_url_for("places.show_place", code="ZQ-0001") == "/zq/places/ZQ-0001"
     with app.test_request_context("/places/"):
