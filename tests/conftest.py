@@ -96,7 +96,9 @@ SQLAlchemy._make_engine = _recording_make_engine
 
 @pytest.fixture(autouse=True)
 def _dispose_engines():
-    """Dispose the engines made during this test (not the session's, e.g. the browser live server's)."""
+    """Dispose the engines made during this test. A session fixture first set up inside a test (the browser
+    live server) has its engine disposed too: that only closes its idle pooled connections; it opens new
+    ones when it needs them."""
     made_before = len(_ENGINES)
     yield
     for engine in _ENGINES[made_before:]:
