@@ -17,11 +17,11 @@ from app.places.models import PlaceName
 from app.places.rules import STATUS_LABELS
 from app.web.access import role_required
 from app.web.actions import run_action
-from app.web.confirm import ask_first
+from app.web.confirm import Confirmation, ask_first
 from app.web.render import render
 
 
-def _workflow(code: str, action, success: str, ask: Callable[[PlaceName], object] | None = None):
+def _workflow(code: str, action, success: str, ask: Callable[[PlaceName], Confirmation] | None = None):
     """Run one workflow step on the entry; a refusal goes back to the entry page (post/redirect/get)
     with the error above the actions and the typed comment kept, so a reload of the page is a GET.
     With ``ask`` (a describer in ``confirmations``) the step is destructive and asks first (GET and POST)."""
