@@ -135,20 +135,49 @@ def set_user_active(user_id: int):
     return redirect(url_for("accounts.list_users"), code=303)
 
 
-@bp.post("/console/users/<int:user_id>/reset-password")
+@describes("accounts.reset_password")
+def reset_password_confirmation(user: User) -> Confirmation:
+    """What 重置密码 asks first: a dialog with JavaScript, a page without."""
+    return Confirmation(
+        title="重置密码",
+        question=f"确定要重置 {user.display_name}（{user.username}）的密码吗？",
+        consequence="原密码将立即失效；新的一次性密码只显示一次，本人下次登录时必须修改。",
+        button="确定重置",
+        back_url=url_for("accounts.list_users"),
+    )
+
+
+@bp.route("/console/users/<int:user_id>/reset-password", methods=["GET", "POST"])
 @role_required("admin")
 def reset_user_password(user_id: int):
-    """Give a user a one-time password (shown once; must be changed at next sign-in)."""
+    """Give a user a one-time password, after confirmation (shown once; must be changed at next sign-in)."""
     user = _get_user(user_id)
+    if (asked := ask_first(reset_password_confirmation(user))) is not None:
+        return asked
     temporary = services.reset_password(user)
     return _row(user, temp_password=temporary)
 
 
-@bp.post("/console/users/<int:user_id>/reset-mfa")
+@describes("accounts.reset_mfa")
+def reset_mfa_confirmation(user: User) -> Confirmation:
+    """What 重置两步验证 asks first: a dialog with JavaScript, a page without."""
+    return Confirmation(
+        title="重置两步验证",
+        question=f"确定要重置 {user.display_name}（{user.username}）的两步验证吗？",
+        consequence="其登录会话将失效，下次登录时需重新绑定。",
+        button="确定重置",
+        back_url=url_for("accounts.list_users"),
+    )
+
+
+@bp.route("/console/users/<int:user_id>/reset-mfa", methods=["GET", "POST"])
 @role_required("admin")
 def reset_user_mfa(user_id: int):
-    """Remove a user's second factor (logged; they enrol again at next sign-in; their sessions end)."""
+    """Remove a user's second factor, after confirmation (logged; they enrol again at next sign-in; their
+    sessions end)."""
     user = _get_user(user_id)
+    if (asked := ask_first(reset_mfa_confirmation(user))) is not None:
+        return asked
     mfa.reset(user, current_user._get_current_object())
     message = "已重置两步验证，该用户下次登录时需重新绑定。"
     if wants_fragment():

@@ -164,7 +164,7 @@ def test_admin_resets_a_second_factor(client, login_as, make_user):
     target = make_user(roles=("counselor",), username="lili", password=PASSWORD)
     page = client.get("/console/users/").get_data(as_text=True)
     assert TEST_TOTP_SECRET not in page  # nobody reads another's secret
-    response = client.post(f"/console/users/{target.id}/reset-mfa", headers=HX)
+    response = client.post(f"/console/users/{target.id}/reset-mfa", data={"confirm": "yes"}, headers=HX)
     assert response.status_code == 200 and "已重置两步验证" in response.get_data(as_text=True)
     db.session.refresh(target)
     assert not target.has_mfa and target.totp_secret is None
@@ -178,7 +178,7 @@ def test_mfa_reset_needs_admin(client, login_as, make_user):
     """Only admins may reset someone's second factor."""
     login_as("counselor")
     target = make_user(roles=("counselor",), username="lili", password=PASSWORD)
-    assert client.post(f"/console/users/{target.id}/reset-mfa").status_code == 403
+    assert client.post(f"/console/users/{target.id}/reset-mfa", data={"confirm": "yes"}).status_code == 403
     db.session.refresh(target)
     assert target.has_mfa
 

@@ -4,6 +4,7 @@ from app.accounts import services
 from app.accounts.models import User
 from app.extensions import db
 from tests.conftest import CsrfClient
+from tests.web.confirming import asks_first, back_link
 
 HX = {"HX-Request": "true"}
 
@@ -23,8 +24,11 @@ def test_only_admins_reach_user_admin(client, login_as):
         client.post(f"/console/users/{target.id}/active", data={"active": "0", "confirm": "yes"}).status_code
         == 403
     )
-    assert client.post(f"/console/users/{target.id}/reset-password").status_code == 403
-    assert _user("target").active
+    for action in ("reset-password", "reset-mfa"):  # neither the confirmation page nor the action itself
+        url = f"/console/users/{target.id}/{action}"
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data={"confirm": "yes"}).status_code == 403, url
+    assert _user("target").active and _user("target").check_password("long-enough-pass")
 
 
 def test_list_shows_users_with_actions(client, login_as, make_user):
@@ -186,16 +190,59 @@ def test_reset_password_htmx_and_plain(client, login_as, make_user):
     """Reset shows a one-time password in the row (htmx) or on the list page (plain); old one stops working."""
     login_as("admin")
     user = make_user(roles=("editor",), username="lisi", password="long-enough-pass")
-    response = client.post(f"/console/users/{user.id}/reset-password", headers=HX)
+    response = client.post(f"/console/users/{user.id}/reset-password", data={"confirm": "yes"}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and "一次性密码" in html
     otp = html.split('<code class="otp">')[1].split("</code>")[0]
     fresh = _user("lisi")
     assert fresh.check_password(otp) and not fresh.check_password("long-enough-pass")
     assert fresh.must_change_password
-    plain = client.post(f"/console/users/{user.id}/reset-password")
+    plain = client.post(f"/console/users/{user.id}/reset-password", data={"confirm": "yes"})
     assert plain.status_code == 200 and "<html" in plain.get_data(as_text=True)
     assert "一次性密码" in plain.get_data(as_text=True)
+
+
+def test_resetting_a_password_asks_first(client, login_as, make_user):
+    """Without JS the reset asks on a page naming the user; only confirm=yes (with CSRF) resets, and the
+    one-time password is then shown once on the list page."""
+    login_as("admin")
+    user = make_user(roles=("editor",), username="lisi", password="long-enough-pass")
+    url = f"/console/users/{user.id}/reset-password"
+    question = f"确定要重置 {user.display_name}（lisi）的密码吗？"
+    users_page = client.get("/console/users/").get_data(as_text=True)
+    assert f'hx-confirm="{question}原密码将立即失效' in users_page  # the dialog's question
+    html = asks_first(client, url, question)
+    assert back_link(html) == "/console/users/"
+    htmx = client.post(url, data={}, headers=HX)
+    assert htmx.headers.get("HX-Redirect") == url
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    fresh = _user("lisi")
+    assert fresh.check_password("long-enough-pass") and not fresh.must_change_password
+    plain = client.post(url, data={"confirm": "yes"})
+    page = plain.get_data(as_text=True)
+    assert plain.status_code == 200 and "<html" in page and "lisi 的一次性密码" in page
+    otp = page.split('<code class="otp">')[1].split("</code>")[0]
+    assert _user("lisi").check_password(otp)
+    assert 'class="otp"' not in client.get("/console/users/").get_data(as_text=True)  # shown once
+
+
+def test_resetting_a_second_factor_asks_first(client, login_as, make_user):
+    """Without JS the second-factor reset asks on a page naming the user; only confirm=yes resets it."""
+    login_as("admin")
+    user = make_user(roles=("counselor",), username="lili")
+    url = f"/console/users/{user.id}/reset-mfa"
+    question = f"确定要重置 {user.display_name}（lili）的两步验证吗？"
+    users_page = client.get("/console/users/").get_data(as_text=True)
+    assert f'hx-confirm="{question}其登录会话将失效' in users_page  # the dialog's question
+    html = asks_first(client, url, question)
+    assert back_link(html) == "/console/users/"
+    assert client.post(url, data={}, headers=HX).headers.get("HX-Redirect") == url
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    assert _user("lili").has_mfa
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/console/users/"
+    assert not _user("lili").has_mfa
+    assert "lili：已重置两步验证" in client.get("/console/users/").get_data(as_text=True)
 
 
 def test_unknown_user_is_404(client, login_as):
@@ -205,6 +252,9 @@ def test_unknown_user_is_404(client, login_as):
     assert (
         client.post("/console/users/99999/active", data={"active": "0", "confirm": "yes"}).status_code == 404
     )
+    for action in ("reset-password", "reset-mfa"):
+        assert client.get(f"/console/users/99999/{action}").status_code == 404
+        assert client.post(f"/console/users/99999/{action}", data={}).status_code == 404
 
 
 def test_last_admin_is_kept(app, make_user):

@@ -13,7 +13,7 @@ import pytest
 
 from app.extensions import db
 from app.hotline.booking import calendar
-from app.hotline.booking.models import AvailabilityRule, Closure
+from app.hotline.booking.models import AvailabilityRule, Closure, ExtraWorkday
 from app.policies import services as policy_services
 from tests.browser.conftest import CONTEXT_OPTIONS
 from tests.hotline.factories import create_rule, future_day
@@ -201,12 +201,14 @@ def test_staff_and_hotline_pages_stay_out_of_the_history_cache_after_boosted_ent
 def test_destructive_actions_confirm_in_a_dialog_or_on_a_page(
     page, browser, live_server, make_user, browser_login
 ):
-    """Deleting a rule or a closure and deactivating a user ask first: a <dialog> naming the thing with JS
-    (取消 keeps it and returns focus), a confirmation page without JS. A later in-place action also clears
-    the earlier page's flash message."""
+    """Deleting a rule, a closure or a 调休上班日, resetting a password and deactivating a user ask first: a
+    <dialog> naming the thing with JS (取消 keeps it and returns focus), a confirmation page without JS. A
+    later in-place action also clears the earlier page's flash message."""
     rule_id = create_rule(weekday=2, start=time(14), end=time(16)).id
     closure = calendar.add_closure(future_day(10), "单位活动")
     closure_id, closed_on = closure.id, closure.closed_on.isoformat()
+    workday = calendar.add_extra_workday(future_day(11), 0, "调休上班")
+    workday_id, work_on = workday.id, workday.work_on.isoformat()
     counselor = make_user(roles=("counselor",), password=PASSWORD)
     browser_login(page, counselor.username, PASSWORD)
     page.goto("/console/hotline/schedule/")
@@ -233,9 +235,16 @@ def test_destructive_actions_confirm_in_a_dialog_or_on_a_page(
     plain.get_by_role("button", name="确定删除").click()
     plain.wait_for_url("**/console/hotline/schedule/")
     assert "已取消这个休息日" in plain.locator("#flashes").inner_text()
+    plain.get_by_role("button", name=f"删除 {work_on}").click()
+    assert plain.get_by_role("heading", level=1).inner_text() == "删除调休上班日"
+    assert f"确定要删除调休上班日 {work_on}" in plain.locator("main").inner_text()
+    plain.get_by_role("button", name="确定删除").click()
+    plain.wait_for_url("**/console/hotline/schedule/")
+    assert "已删除这个调休上班日" in plain.locator("#flashes").inner_text()
     context.close()
     db.session.expire_all()
     assert db.session.get(Closure, closure_id) is None
+    assert db.session.get(ExtraWorkday, workday_id) is None
     # an admin: a flash from a full-page edit, then 停用 in place: asked, done in the row, old flash gone
     target = make_user(roles=("editor",), username="shell-target")
     admin = make_user(roles=("admin",), password=PASSWORD)
@@ -246,6 +255,11 @@ def test_destructive_actions_confirm_in_a_dialog_or_on_a_page(
     with page.expect_navigation():  # a plain form post (as without JS): 303 to the list with a flash
         page.locator(f'form[action="/console/users/{target.id}/edit"]').evaluate("form => form.submit()")
     assert "已保存 shell-target 的信息" in page.locator("#flashes").inner_text()
+    page.get_by_role("button", name=f"重置 {target.display_name} 的密码").click()
+    reset = page.get_by_role("dialog", name="请确认")
+    assert f"确定要重置 {target.display_name}（shell-target）的密码吗？" in reset.inner_text()
+    reset.get_by_role("button", name="确定").click()
+    page.locator(f"#user-{target.id} .otp").wait_for()  # the one-time password, in the row
     page.get_by_role("button", name=f"停用 {target.display_name}").click()
     page.get_by_role("dialog", name="请确认").get_by_role("button", name="确定").click()
     page.locator(f"#user-{target.id}").get_by_text("账号已停用").wait_for()

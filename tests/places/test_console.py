@@ -6,10 +6,11 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.places import services
+from app.places import photos, services
 from app.places.models import PlaceName
 from app.places.rules import COLUMN_LABELS, COLUMNS
 from tests.places.samples import GOOD, csv_bytes, jpeg_with_gps, png_bomb
+from tests.web.confirming import asks_first, back_link
 
 HX = {"HX-Request": "true"}
 
@@ -208,13 +209,117 @@ def test_archive_history_diff_restore(client, login_as, make_user, make_place):
     diff = client.get(f"/console/places/{place.code}/history/{latest.id}").get_data(as_text=True)
     assert "红色故事" in diff and "<ins>" in diff
     assert client.get(f"/console/places/{place.code}/history/999999").status_code == 404
-    restore = client.post(f"/console/places/{place.code}/history/{first.id}/restore")
+    restore = client.post(f"/console/places/{place.code}/history/{first.id}/restore", data={"confirm": "yes"})
     assert restore.status_code == 303
     db.session.refresh(place)
     assert place.story == "联络站多次掩护八路军伤员转移。" and len(place.revisions) == 3
-    assert client.post(f"/console/places/{place.code}/archive").status_code == 303
+    assert client.post(f"/console/places/{place.code}/archive", data={"confirm": "yes"}).status_code == 303
     db.session.refresh(place)
     assert place.status == "archived"
+
+
+def test_archiving_asks_first(client, login_as, make_place):
+    """Without JS, 归档 asks on a page naming the entry; only confirm=yes (with CSRF) archives it."""
+    user = login_as("archivist")
+    place = make_place(user)
+    url, back = f"/console/places/{place.code}/archive", f"/console/places/{place.code}"
+    question = f"确定归档“{place.name}”（{place.code}）吗？"
+    assert f'hx-confirm="{question}归档后公众页面不再显示' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    db.session.refresh(place)
+    assert place.status == "draft"
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == back
+    db.session.refresh(place)
+    assert place.status == "archived"
+    assert "已归档，公众页面不再显示。" in client.get(back).get_data(as_text=True)
+    assert client.get("/console/places/ZQ-0000/archive").status_code == 404
+    assert client.post("/console/places/ZQ-0000/archive", data={}).status_code == 404
+
+
+def test_restoring_a_revision_asks_first(client, login_as, make_place):
+    """Without JS, 恢复到此版本 asks on a page naming the entry and the version; only confirm=yes restores."""
+    user = login_as("archivist")
+    place = make_place(user)
+    services.save_place(dict(place.snapshot(), story="改写后的故事"), user, place)
+    first = place.revisions[-1]
+    url, back = (
+        f"/console/places/{place.code}/history/{first.id}/restore",
+        f"/console/places/{place.code}/history",
+    )
+    question = f"确定把“{place.name}”（{place.code}）的内容恢复到版本 #{first.id} 吗？"
+    assert f'hx-confirm="{question}恢复的内容作为新版本保存' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    db.session.refresh(place)
+    assert place.story == "改写后的故事" and len(place.revisions) == 2
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/console/places/{place.code}"
+    db.session.refresh(place)
+    assert place.story == "联络站多次掩护八路军伤员转移。" and len(place.revisions) == 3
+    assert f"已恢复到版本 #{first.id}" in client.get(response.location).get_data(as_text=True)
+    for missing in (
+        f"/console/places/{place.code}/history/987654/restore",
+        f"/console/places/ZQ-0000/history/{first.id}/restore",
+    ):
+        assert client.get(missing).status_code == 404, missing
+        assert client.post(missing, data={}).status_code == 404, missing
+
+
+def test_deleting_a_photo_asks_first(client, login_as, make_place):
+    """Without JS, 删除 asks on a page naming the photo (its caption, else its file name); only confirm=yes
+    (with CSRF) deletes it; an htmx post without the answer is sent to that page."""
+    user = login_as("archivist")
+    place = make_place(user)
+    photo = photos.store_photo(place, jpeg_with_gps(320, 240), "正门.jpg")
+    url, back = (
+        f"/console/places/{place.code}/photos/{photo.id}/delete",
+        f"/console/places/{place.code}/photos",
+    )
+    question = f"确定要删除“{place.name}”（{place.code}）的照片“正门”吗？"
+    assert f'hx-confirm="{question}' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={}, headers=HX).headers.get("HX-Redirect") == url
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    photos.update_photo(photo, "", "")
+    assert f"的照片“{photo.filename}”吗？" in client.get(url).get_data(as_text=True)
+    db.session.refresh(place)
+    assert len(place.photos) == 1
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == back
+    db.session.refresh(place)
+    assert place.photos == []
+    assert "照片已删除。" in client.get(back).get_data(as_text=True)
+    assert client.get(f"{back}/987654/delete").status_code == 404
+    other = make_place(user, code="ZQ-9302", name="另一处旧址")
+    elsewhere = photos.store_photo(other, jpeg_with_gps(320, 240), "侧门.jpg")
+    assert client.get(f"{back}/{elsewhere.id}/delete").status_code == 404  # another entry's photo
+    assert client.post(f"{back}/{elsewhere.id}/delete", data={"confirm": "yes"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["editor", "counselor"])
+def test_other_roles_cannot_reach_the_confirmations(client, login_as, make_user, make_place, role):
+    """Editors and counselors get 403 on the confirmation pages and on the confirmed posts."""
+    author = make_user(roles=("archivist",))
+    place = make_place(author)
+    photo = photos.store_photo(place, jpeg_with_gps(320, 240), "正门.jpg")
+    revision = place.revisions[-1]
+    login_as(role)
+    for action in (
+        "archive",
+        "changes/discard",
+        f"photos/{photo.id}/delete",
+        f"history/{revision.id}/restore",
+    ):
+        url = f"/console/places/{place.code}/{action}"
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data={"confirm": "yes"}).status_code == 403, url
+    db.session.refresh(place)
+    assert place.status == "draft" and len(place.photos) == 1
 
 
 def test_unknown_code_is_404(client, login_as):
@@ -255,7 +360,7 @@ def test_photo_upload_refusals_and_management(client, login_as, make_place):
     assert [p.id for p in place.photos] == [second.id, first.id]
     page = client.get(url).get_data(as_text=True)
     assert "<html" in page and "院内" in page
-    assert client.post(f"{url}/{first.id}/delete").status_code == 303
+    assert client.post(f"{url}/{first.id}/delete", data={"confirm": "yes"}).status_code == 303
     db.session.refresh(place)
     assert [p.id for p in place.photos] == [second.id]
 

@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.places import services
 from tests.places.test_console import form_data
+from tests.web.confirming import asks_first, back_link
 
 
 @pytest.fixture
@@ -57,9 +58,34 @@ def test_return_and_discard_pending_changes(client, login_as, make_user, live):
     )
     login_as("archivist")
     assert "请核对年份" in client.get(f"/console/places/{live.code}/edit").get_data(as_text=True)
-    assert client.post(f"/console/places/{live.code}/changes/discard").status_code == 303
+    assert (
+        client.post(f"/console/places/{live.code}/changes/discard", data={"confirm": "yes"}).status_code
+        == 303
+    )
     db.session.expire_all()
     assert live.draft is None and live.story == "联络站多次掩护八路军伤员转移。"
+
+
+def test_discarding_pending_changes_asks_first(client, login_as, make_user, live):
+    """Without JS, 放弃修改 asks on a page naming the entry; only confirm=yes (with CSRF) drops the changes."""
+    services.save_place(dict(live.snapshot(), story="待发布的故事"), make_user(roles=("archivist",)), live)
+    login_as("archivist")
+    url, back = f"/console/places/{live.code}/changes/discard", f"/console/places/{live.code}"
+    question = "确定放弃“垛庄暴动旧址”（ZQ-9301）未发布的修改吗？"
+    assert f'hx-confirm="{question}这些修改将被删除，已发布版本不受影响' in client.get(back).get_data(
+        as_text=True
+    )
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    db.session.expire_all()
+    assert live.draft is not None
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == back
+    db.session.expire_all()
+    assert live.draft is None and live.story == "联络站多次掩护八路军伤员转移。"
+    assert "已放弃未发布的修改。" in client.get(back).get_data(as_text=True)
+    assert client.get("/console/places/ZQ-0000/changes/discard").status_code == 404
 
 
 def test_restore_on_published_entry_creates_pending_changes(client, login_as, make_user, live):
@@ -71,7 +97,7 @@ def test_restore_on_published_entry_creates_pending_changes(client, login_as, ma
     assert live.story == "第二版"
     first = live.revisions[-1]
     login_as("archivist")
-    response = client.post(f"/console/places/{live.code}/history/{first.id}/restore")
+    response = client.post(f"/console/places/{live.code}/history/{first.id}/restore", data={"confirm": "yes"})
     assert response.status_code == 303
     assert "保存为未发布的修改" in client.get(response.location).get_data(as_text=True)
     db.session.expire_all()

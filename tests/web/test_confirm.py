@@ -2,7 +2,6 @@
 confirmation page (GET) that names the thing and holds the real form; with JavaScript the button's form carries
 the same question in ``hx-confirm`` for the <dialog>; only ``confirm=yes`` runs the action."""
 
-import re
 from datetime import time
 
 import pytest
@@ -12,22 +11,9 @@ from app.extensions import db
 from app.hotline.booking import calendar
 from app.hotline.booking.models import AvailabilityRule, Closure
 from tests.hotline.factories import create_rule, future_day
+from tests.web.confirming import asks_first
 
 HX = {"HX-Request": "true"}
-
-
-def _asks(client, url: str, question: str) -> str:
-    """A plain POST without confirm=yes is sent (303) to the GET page, which asks ``question``."""
-    response = client.post(url, data={})
-    assert response.status_code == 303 and response.headers["Location"] == url
-    page = client.get(url)
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and question in html
-    form = re.search(rf'<form method="post" action="{url}"[^>]*>(.*?)</form>', html, re.S)
-    assert form, "the real POST form"
-    assert 'name="confirm" value="yes"' in form.group(1) and 'name="csrf_token"' in form.group(1)
-    assert "取消" in form.group(1)
-    return html
 
 
 @pytest.mark.parametrize("kind", ["rule", "closure"])
@@ -49,7 +35,7 @@ def test_schedule_deletes_ask_first(client, login_as, kind):
         )
     schedule = client.get("/console/hotline/schedule/").get_data(as_text=True)
     assert f'action="{url}" class="inline" hx-confirm="{question}' in schedule  # the dialog's question
-    _asks(client, url, question)
+    asks_first(client, url, question)
     model = AvailabilityRule if kind == "rule" else Closure
     assert db.session.get(model, thing.id) is not None
     assert client.post(url, data={"confirm": "yes"}).status_code == 303
@@ -64,7 +50,7 @@ def test_deactivating_a_user_asks_first_reactivating_does_not(client, login_as, 
     url = f"/console/users/{user.id}/active"
     users_page = client.get("/console/users/").get_data(as_text=True)
     assert f'hx-confirm="确定要停用 {user.display_name}（zhaoliu）的账号吗？停用后' in users_page
-    html = _asks(client, url, f"确定要停用 {user.display_name}（zhaoliu）的账号吗？")
+    html = asks_first(client, url, f"确定要停用 {user.display_name}（zhaoliu）的账号吗？")
     assert 'name="active" value="0"' in html
     htmx = client.post(url, data={"active": "0"}, headers=HX)
     assert htmx.headers.get("HX-Redirect") == url

@@ -41,7 +41,9 @@ def test_message_flashed_during_an_htmx_action_shows_at_once_not_later(client, l
     login_as("archivist")
     place = add_place("闪现测试旧址", code="ZQ-0901")
     photo = photos.store_photo(place, jpeg_with_gps(320, 240), "正门.jpg")
-    response = client.post(f"/console/places/ZQ-0901/photos/{photo.id}/delete", headers=HX)
+    response = client.post(
+        f"/console/places/ZQ-0901/photos/{photo.id}/delete", data={"confirm": "yes"}, headers=HX
+    )
     assert "照片已删除" in flash_area(response.get_data(as_text=True))
     later = client.get("/console/places/ZQ-0901/photos").get_data(as_text=True)
     assert "照片已删除" not in later

@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from app.hotline.booking.models import WEEKDAYS, AvailabilityRule, Closure
+from app.hotline.booking.models import WEEKDAYS, AvailabilityRule, Closure, ExtraWorkday
 from app.web.confirm import Confirmation, describes
 
 
@@ -26,6 +26,22 @@ def closure_delete(closure: Closure) -> Confirmation:
         title="删除休息日",
         question=f"确定要删除休息日 {day}{reason} 吗？",
         consequence="这一天将按每周规则重新开放预约（需要时请再点“生成时段”）。",
+        button="确定删除",
+        back_url=url_for("hotline.schedule_home"),
+    )
+
+
+@describes("hotline.workday_delete")
+def workday_delete(extra: ExtraWorkday) -> Confirmation:
+    day = f"{extra.work_on.isoformat()} {WEEKDAYS[extra.work_on.weekday()]}"
+    reason = f"（{extra.reason}）" if extra.reason else ""
+    return Confirmation(
+        title="删除调休上班日",
+        question=f"确定要删除调休上班日 {day}{reason}吗？",
+        consequence=(
+            f"这一天将按平常的{WEEKDAYS[extra.work_on.weekday()]}对待，不再借用{WEEKDAYS[extra.use_weekday]}的规则；"
+            "已生成的时段要再点“生成时段”才会调整。"
+        ),
         button="确定删除",
         back_url=url_for("hotline.schedule_home"),
     )

@@ -189,11 +189,13 @@ def schedule_workday_add():
     return redirect(url_for("hotline.schedule_home"), code=303)
 
 
-@bp.post("/console/hotline/schedule/workdays/<int:extra_id>/delete")
+@bp.route("/console/hotline/schedule/workdays/<int:extra_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def schedule_workday_delete(extra_id: int):
-    """Remove a make-up workday."""
+    """Remove a make-up workday, after confirmation."""
     extra = db.session.get(ExtraWorkday, extra_id) or abort(404)
+    if (asked := ask_first(confirmations.workday_delete(extra))) is not None:
+        return asked
     if ConfirmForm().validate_on_submit():
         calendar.remove_extra_workday(extra)
         flash("已删除这个调休上班日。", "success")

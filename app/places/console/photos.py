@@ -7,12 +7,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
 from app.places import photos
+from app.places.console import confirmations
 from app.places.console.blueprint import STAFF, console_bp
 from app.places.console.entries import place_or_404
 from app.places.errors import PhotoError
 from app.places.forms import PhotoEditForm, PhotoUploadForm
 from app.places.models import Photo, PlaceName
 from app.web.access import role_required
+from app.web.confirm import ask_first
 from app.web.errors import error_response
 from app.web.render import render, wants_fragment
 
@@ -103,12 +105,15 @@ def move_photo(code: str, photo_id: int):
     return redirect(url_for(".place_photos", code=place.code), code=303)
 
 
-@console_bp.post("/<code>/photos/<int:photo_id>/delete")
+@console_bp.route("/<code>/photos/<int:photo_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def delete_photo(code: str, photo_id: int):
-    """Delete a photo and its files."""
+    """Delete a photo and its files, after confirmation."""
     place = place_or_404(code)
-    photos.delete_photo(_photo_or_404(place, photo_id))
+    photo = _photo_or_404(place, photo_id)
+    if (asked := ask_first(confirmations.photo_delete(photo))) is not None:
+        return asked
+    photos.delete_photo(photo)
     flash("照片已删除。", "success")
     if wants_fragment():
         return _photos_page(place)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.places import drafts, revisions, services
+from app.places.console import confirmations
 from app.places.console.blueprint import STAFF, console_bp
 from app.places.console.entries import REFUSED_KEY, place_or_404
 from app.places.errors import PlaceError
 from app.places.forms import CommentForm
+from app.places.models import PlaceName
 from app.places.rules import STATUS_LABELS
 from app.web.access import role_required
 from app.web.actions import run_action
+from app.web.confirm import Confirmation, ask_first
 from app.web.render import render
 
 
-def _workflow(code: str, action, success: str):
+def _workflow(code: str, action, success: str, ask: Callable[[PlaceName], Confirmation] | None = None):
     """Run one workflow step on the entry; a refusal goes back to the entry page (post/redirect/get)
-    with the error above the actions and the typed comment kept, so a reload of the page is a GET."""
+    with the error above the actions and the typed comment kept, so a reload of the page is a GET.
+    With ``ask`` (a describer in ``confirmations``) the step is destructive and asks first (GET and POST)."""
     place = place_or_404(code)
+    if ask is not None and (asked := ask_first(ask(place))) is not None:
+        return asked
     form = CommentForm()
     if not form.validate_on_submit():
         abort(400)
@@ -59,11 +67,16 @@ def return_place(code: str):
     return _workflow(code, lambda p, c: services.return_with_comment(p, current_user, c), "已退回修改。")
 
 
-@console_bp.post("/<code>/archive")
+@console_bp.route("/<code>/archive", methods=["GET", "POST"])
 @role_required(*STAFF)
 def archive_place(code: str):
-    """Archive an entry (hidden from the public)."""
-    return _workflow(code, lambda p, _c: services.archive(p, current_user), "已归档，公众页面不再显示。")
+    """Archive an entry (hidden from the public), after confirmation."""
+    return _workflow(
+        code,
+        lambda p, _c: services.archive(p, current_user),
+        "已归档，公众页面不再显示。",
+        ask=confirmations.archive,
+    )
 
 
 @console_bp.post("/<code>/reopen")
@@ -73,11 +86,16 @@ def reopen_place(code: str):
     return _workflow(code, lambda p, _c: services.reopen(p, current_user), "已转为草稿。")
 
 
-@console_bp.post("/<code>/changes/discard")
+@console_bp.route("/<code>/changes/discard", methods=["GET", "POST"])
 @role_required(*STAFF)
 def discard_changes(code: str):
-    """Drop the pending changes of a published entry; the live version stays as it is."""
-    return _workflow(code, lambda p, _c: drafts.discard_draft(p, current_user), "已放弃未发布的修改。")
+    """Drop the pending changes of a published entry, after confirmation; the live version stays as it is."""
+    return _workflow(
+        code,
+        lambda p, _c: drafts.discard_draft(p, current_user),
+        "已放弃未发布的修改。",
+        ask=confirmations.discard,
+    )
 
 
 # --- history ----------------------------------------------------------------------------------------
@@ -122,14 +140,16 @@ def revision_diff(code: str, revision_id: int):
     )
 
 
-@console_bp.post("/<code>/history/<int:revision_id>/restore")
+@console_bp.route("/<code>/history/<int:revision_id>/restore", methods=["GET", "POST"])
 @role_required(*STAFF)
 def restore_revision(code: str, revision_id: int):
-    """Restore an older version as a new version."""
+    """Restore an older version as a new version, after confirmation."""
     place = place_or_404(code)
     revision = revisions.get_revision(place, revision_id)
     if revision is None:
         abort(404)
+    if (asked := ask_first(confirmations.restore(revision))) is not None:
+        return asked
     try:
         revisions.restore_revision(place, revision, current_user)
     except PlaceError as exc:

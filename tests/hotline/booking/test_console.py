@@ -8,8 +8,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.hotline import triage
 from app.hotline.booking import calendar
-from app.hotline.booking.models import AvailabilityRule, Closure, ExtraWorkday, HotlineSetting, Slot
+from app.hotline.booking.models import WEEKDAYS, AvailabilityRule, Closure, ExtraWorkday, HotlineSetting, Slot
 from app.web.time import local_day_bounds, local_now
+from tests.hotline.factories import future_day
+from tests.web.confirming import asks_first, back_link
 
 PAGES = ["/console/hotline/schedule/", "/console/hotline/schedule/rules/new"]
 
@@ -118,9 +120,44 @@ def test_holiday_prefill_and_workday_edit(client, login_as):
     assert client.post("/console/hotline/schedule/holidays", data={"year": "2026"}).status_code == 303
     assert db.session.scalar(select(Closure).where(Closure.closed_on == date(2026, 10, 1))) is not None
     extra = db.session.scalar(select(ExtraWorkday).where(ExtraWorkday.work_on == date(2026, 9, 20)))
-    client.post(f"/console/hotline/schedule/workdays/{extra.id}/delete", data={})
+    client.post(f"/console/hotline/schedule/workdays/{extra.id}/delete", data={"confirm": "yes"})
     assert db.session.get(ExtraWorkday, extra.id) is None
     assert client.post("/console/hotline/schedule/holidays", data={"year": "2099"}).status_code == 422
+
+
+def test_deleting_a_workday_asks_first(client, login_as):
+    """Without JS, deleting a 调休上班日 asks on a page naming the day; only confirm=yes (with CSRF) deletes it."""
+    login_as("counselor")
+    day = future_day(12)
+    extra = calendar.add_extra_workday(day, 0, "调休上班")
+    url = f"/console/hotline/schedule/workdays/{extra.id}/delete"
+    question = f"确定要删除调休上班日 {day.isoformat()} {WEEKDAYS[day.weekday()]}（调休上班）吗？"
+    schedule = client.get("/console/hotline/schedule/").get_data(as_text=True)
+    assert f'action="{url}" class="inline" hx-confirm="{question}' in schedule  # the dialog's question
+    html = asks_first(client, url, question)
+    assert "不再借用星期一的规则" in html
+    assert back_link(html) == "/console/hotline/schedule/"
+    assert db.session.get(ExtraWorkday, extra.id) is not None
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    assert db.session.get(ExtraWorkday, extra.id) is not None
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/console/hotline/schedule/"
+    db.session.expire_all()
+    assert db.session.get(ExtraWorkday, extra.id) is None
+    assert "已删除这个调休上班日。" in client.get("/console/hotline/schedule/").get_data(as_text=True)
+    assert client.get("/console/hotline/schedule/workdays/987654/delete").status_code == 404
+    assert client.post("/console/hotline/schedule/workdays/987654/delete", data={}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["editor", "archivist"])
+def test_other_roles_cannot_delete_a_workday(client, login_as, role):
+    """The workday's confirmation page and its POST are for counselors and admins only."""
+    extra = calendar.add_extra_workday(future_day(12), 0, "调休上班")
+    login_as(role)
+    url = f"/console/hotline/schedule/workdays/{extra.id}/delete"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"confirm": "yes"}).status_code == 403
+    assert db.session.get(ExtraWorkday, extra.id) is not None
 
 
 def test_add_extra_workday(client, login_as):
