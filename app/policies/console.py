@@ -1,5 +1,6 @@
 """Editor console for policies: articles (draft, preview, publish, schedule, revisions) and FAQ."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from flask import abort, flash, redirect, request, url_for
@@ -7,12 +8,13 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
-from app.policies import queries, revisions, services
+from app.policies import confirmations, queries, revisions, services
 from app.policies.blueprint import bp
 from app.policies.forms import REQUEST_MAX_BYTES, TOO_LARGE_MESSAGE, ArticleForm, FaqForm
 from app.policies.models import KINDS, TOPICS, Article, ArticleRevision, Faq
 from app.web.access import role_required
 from app.web.actions import attach_error, run_action
+from app.web.confirm import Confirmation, ask_first
 from app.web.errors import error_response
 from app.web.render import render, wants_fragment
 from app.web.time import to_local
@@ -174,19 +176,26 @@ def preview_article():
     return render("policies/preview_page.html", "policies/_preview.html", preview=preview)
 
 
-@bp.post("/console/policies/<int:article_id>/unpublish")
+@bp.route("/console/policies/<int:article_id>/unpublish", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def unpublish_article(article_id: int):
-    """Take an article off the public site."""
+    """Take an article off the public site, after confirmation."""
     article = _get_article(article_id)
+    if (asked := ask_first(confirmations.unpublish(article))) is not None:
+        return asked
     services.unpublish_article(article, current_user)
     flash("已撤回发布，文章回到草稿状态（网址保持不变）。", "success")
     return redirect(url_for("policies.edit_article", article_id=article.id), code=303)
 
 
-def _pending_changes_action(article_id: int, action, success: str):
-    """Run 发布修改 / 放弃修改 on a live article; success or refusal goes back to its edit page (PRG)."""
+def _pending_changes_action(
+    article_id: int, action, success: str, ask: Callable[[Article], Confirmation] | None = None
+):
+    """Run 发布修改 / 放弃修改 on a live article; success or refusal goes back to its edit page (PRG).
+    With ``ask`` (a describer in ``confirmations``) the action is destructive and asks first (GET and POST)."""
     article = _get_article(article_id)
+    if ask is not None and (asked := ask_first(ask(article))) is not None:
+        return asked
     back = url_for("policies.edit_article", article_id=article.id)
 
     def refused(status: int, error: str | None):
@@ -209,14 +218,15 @@ def publish_changes(article_id: int):
     return _pending_changes_action(article_id, services.publish_draft, "修改已发布，居民现在可以看到。")
 
 
-@bp.post("/console/policies/<int:article_id>/changes/discard")
+@bp.route("/console/policies/<int:article_id>/changes/discard", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def discard_changes(article_id: int):
-    """放弃修改: drop the pending changes; the published version stays as it is."""
+    """放弃修改: drop the pending changes, after confirmation; the published version stays as it is."""
     return _pending_changes_action(
         article_id,
         services.discard_draft,
         "已放弃未发布的修改，公开页面保持原样（修改记录仍在版本记录里）。",
+        ask=confirmations.discard,
     )
 
 
@@ -252,14 +262,16 @@ def diff_revisions(article_id: int):
     )
 
 
-@bp.post("/console/policies/<int:article_id>/revisions/<int:number>/restore")
+@bp.route("/console/policies/<int:article_id>/revisions/<int:number>/restore", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def restore_revision(article_id: int, number: int):
-    """Restore an earlier version (saved as a new revision)."""
+    """Restore an earlier version (saved as a new revision), after confirmation."""
     article = _get_article(article_id)
     revision = db.session.query(ArticleRevision).filter_by(article_id=article.id, number=number).one_or_none()
     if revision is None:
         abort(404)
+    if (asked := ask_first(confirmations.restore(revision))) is not None:
+        return asked
     try:
         services.restore_revision(article, revision, current_user)
     except services.PolicyError as exc:
@@ -317,11 +329,13 @@ def edit_faq(faq_id: int):
     return _faq_form(faq)
 
 
-@bp.post("/console/policies/faq/<int:faq_id>/delete")
+@bp.route("/console/policies/faq/<int:faq_id>/delete", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def delete_faq(faq_id: int):
-    """Delete an FAQ entry."""
+    """Delete an FAQ entry, after confirmation."""
     faq = db.session.get(Faq, faq_id) or abort(404)
+    if (asked := ask_first(confirmations.faq_delete(faq))) is not None:
+        return asked
     services.delete_faq(faq)
     flash("常见问题已删除。", "success")
     return redirect(url_for("policies.console_faq"), code=303)

@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
+from app.policies import services
 from app.policies.models import Article, Faq
 from app.web.time import CHINA_TZ, utcnow
+from tests.web.confirming import asks_first, back_link
 
 
 def _form(**overrides):
@@ -214,18 +216,25 @@ def test_revisions_diff_and_restore(client, login_as, make_article):
     assert "&lt;b&gt;原标题&lt;/b&gt;" in html and "<b>原标题</b>" not in html
     assert "diff-del" in html and "第二版正文" in html
     assert client.get(f"/console/policies/{article.id}/diff?a=1&b=9").status_code == 404
-    response = client.post(f"/console/policies/{article.id}/revisions/1/restore")
+    response = client.post(f"/console/policies/{article.id}/revisions/1/restore", data={"confirm": "yes"})
     assert response.status_code == 303
     db.session.refresh(article)
     assert article.body == "第一版正文" and article.revisions[0].action == "恢复第 1 版"
-    assert client.post(f"/console/policies/{article.id}/revisions/99/restore").status_code == 404
+    assert (
+        client.post(
+            f"/console/policies/{article.id}/revisions/99/restore", data={"confirm": "yes"}
+        ).status_code
+        == 404
+    )
 
 
 def test_unpublish_hides_the_page(client, login_as, make_article):
     """撤回发布 turns the article back into a draft; its public URL answers 404."""
     article = make_article()
     login_as("editor")
-    assert client.post(f"/console/policies/{article.id}/unpublish").status_code == 303
+    assert (
+        client.post(f"/console/policies/{article.id}/unpublish", data={"confirm": "yes"}).status_code == 303
+    )
     assert client.get(f"/policies/{article.slug}").status_code == 404
 
 
@@ -292,7 +301,7 @@ def test_faq_delete(client, login_as, make_faq):
     """Deleting an FAQ entry removes it from the public page."""
     faq = make_faq("要删除的问题")
     login_as("editor")
-    assert client.post(f"/console/policies/faq/{faq.id}/delete").status_code == 303
+    assert client.post(f"/console/policies/faq/{faq.id}/delete", data={"confirm": "yes"}).status_code == 303
     assert "要删除的问题" not in client.get("/policies/faq").get_data(as_text=True)
 
 
@@ -315,3 +324,105 @@ def test_tampered_or_odd_input_never_500(client, login_as, make_article):
     article = make_article()
     assert client.get(f"/console/policies/{article.id}/diff?a=x&b=1").status_code == 404
     assert client.post("/console/policies/preview", data={"body": "x", "kind": "evil"}).status_code == 200
+
+
+def test_unpublishing_asks_first(client, login_as, make_article):
+    """Without JS, 撤回发布 asks on a page naming the article; only confirm=yes (with CSRF) takes it down."""
+    article = make_article(title="婚事新办倡导标准")
+    login_as("editor")
+    url, back = f"/console/policies/{article.id}/unpublish", f"/console/policies/{article.id}/edit"
+    question = "确定撤回“婚事新办倡导标准”的发布吗？"
+    assert f'hx-confirm="{question}撤回后公开页面不再显示' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert "也不会出现在搜索结果里" in html
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    assert client.get(f"/policies/{article.slug}").status_code == 200
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == back
+    assert "已撤回发布" in client.get(back).get_data(as_text=True)
+    assert client.get(f"/policies/{article.slug}").status_code == 404
+    assert client.get("/console/policies/987654/unpublish").status_code == 404
+    assert client.post("/console/policies/987654/unpublish", data={"confirm": "yes"}).status_code == 404
+
+
+def test_unpublishing_a_scheduled_article_says_it_will_not_appear(client, login_as, make_article):
+    """撤回发布 of a scheduled article: the question says the schedule is cancelled; confirm=yes cancels it."""
+    article = make_article(title="定时的通知", action="schedule", publish_at=utcnow() + timedelta(days=2))
+    login_as("editor")
+    url = f"/console/policies/{article.id}/unpublish"
+    html = asks_first(client, url, "确定撤回“定时的通知”的发布吗？")
+    assert "撤回后定时发布取消，到时间也不会公开" in html
+    assert client.post(url, data={"confirm": "yes"}).status_code == 303
+    db.session.expire_all()
+    assert not db.session.get(Article, article.id).published
+
+
+def test_restoring_a_revision_asks_first(client, login_as, make_article, editor):
+    """Without JS, 恢复第 N 版 asks on a page naming the article and the version; only confirm=yes restores."""
+    article = make_article(action="save", title="婚宴标准", body="第一版正文")
+    services.save_article(article, article.snapshot() | {"body": "第二版正文"}, "save", editor)
+    login_as("editor")
+    url, back = (
+        f"/console/policies/{article.id}/revisions/1/restore",
+        f"/console/policies/{article.id}/revisions",
+    )
+    question = "确定把“婚宴标准”恢复到第 1 版吗？"
+    assert f'hx-confirm="{question}' in client.get(back).get_data(as_text=True)
+    diff = client.get(f"/console/policies/{article.id}/diff?a=1&b=2").get_data(as_text=True)
+    assert f'hx-confirm="{question}' in diff
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    db.session.refresh(article)
+    assert article.body == "第二版正文" and len(article.revisions) == 2
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/console/policies/{article.id}/edit"
+    db.session.refresh(article)
+    assert article.body == "第一版正文" and len(article.revisions) == 3
+    assert "已恢复第 1 版的内容" in client.get(response.location).get_data(as_text=True)
+    for missing in (
+        f"/console/policies/{article.id}/revisions/99/restore",
+        "/console/policies/987654/revisions/1/restore",
+    ):
+        assert client.get(missing).status_code == 404, missing
+        assert client.post(missing, data={"confirm": "yes"}).status_code == 404, missing
+
+
+def test_deleting_an_faq_entry_asks_first(client, login_as, make_faq):
+    """Without JS, 删除这个问题 asks on a page naming the question; only confirm=yes (with CSRF) deletes it."""
+    faq = make_faq("彩礼可以退吗？")
+    login_as("editor")
+    url, back = f"/console/policies/faq/{faq.id}/delete", f"/console/policies/faq/{faq.id}/edit"
+    question = "确定要删除常见问题“彩礼可以退吗？”吗？"
+    assert f'hx-confirm="{question}' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    assert db.session.get(Faq, faq.id) is not None
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/console/policies/faq/"
+    db.session.expire_all()
+    assert db.session.get(Faq, faq.id) is None
+    assert "常见问题已删除。" in client.get("/console/policies/faq/").get_data(as_text=True)
+    assert client.get("/console/policies/faq/987654/delete").status_code == 404
+    assert client.post("/console/policies/faq/987654/delete", data={"confirm": "yes"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["admin", "counselor", "archivist"])
+def test_other_roles_cannot_reach_the_confirmations(client, login_as, make_article, make_faq, role):
+    """Only editors reach the confirmation pages and the confirmed posts; everyone else gets 403."""
+    article = make_article()
+    faq = make_faq("谁都不能删的问题")
+    login_as(role)
+    for url in (
+        f"/console/policies/{article.id}/unpublish",
+        f"/console/policies/{article.id}/changes/discard",
+        f"/console/policies/{article.id}/revisions/1/restore",
+        f"/console/policies/faq/{faq.id}/delete",
+    ):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data={"confirm": "yes"}).status_code == 403, url
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).is_public() and db.session.get(Faq, faq.id) is not None

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.policies import services
 from app.web.time import CHINA_TZ, utcnow
 from tests.policies.test_console import _form
+from tests.web.confirming import asks_first, back_link
 
 
 @pytest.fixture
@@ -62,18 +63,47 @@ def test_discard_changes(client, login_as, live):
     """放弃修改 drops the draft; a second discard explains there is nothing to drop."""
     login_as("editor")
     _edit(client, live, body="不办流水席。")
-    assert client.post(f"/console/policies/{live.id}/changes/discard").status_code == 303
+    assert (
+        client.post(f"/console/policies/{live.id}/changes/discard", data={"confirm": "yes"}).status_code
+        == 303
+    )
     db.session.expire_all()
     assert live.draft is None and live.body == "不超过 15 桌。"
-    client.post(f"/console/policies/{live.id}/changes/discard")
+    client.post(f"/console/policies/{live.id}/changes/discard", data={"confirm": "yes"})
     assert "没有未发布的修改" in client.get(f"/console/policies/{live.id}/edit").get_data(as_text=True)
+
+
+def test_discarding_pending_changes_asks_first(client, login_as, live):
+    """Without JS, 放弃修改 asks on a page naming the article; only confirm=yes (with CSRF) drops the changes."""
+    login_as("editor")
+    _edit(client, live, body="不办流水席。")
+    url, back = f"/console/policies/{live.id}/changes/discard", f"/console/policies/{live.id}/edit"
+    question = "确定放弃“婚宴标准”未发布的修改吗？"
+    assert f'hx-confirm="{question}这些修改将被删除' in client.get(back).get_data(as_text=True)
+    html = asks_first(client, url, question)
+    assert "公开页面和搜索结果仍是已发布的版本" in html
+    assert back_link(html) == back
+    assert client.post(url, data={"confirm": "yes"}, csrf=False).status_code == 400
+    db.session.expire_all()
+    assert live.draft is not None
+    response = client.post(url, data={"confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == back
+    db.session.expire_all()
+    assert live.draft is None and live.body == "不超过 15 桌。"
+    assert "已放弃未发布的修改" in client.get(back).get_data(as_text=True)
+    assert "15 桌" in client.get(f"/policies/{live.slug}").get_data(as_text=True)
+    assert client.get("/console/policies/987654/changes/discard").status_code == 404
+    assert client.post("/console/policies/987654/changes/discard", data={"confirm": "yes"}).status_code == 404
 
 
 def test_restore_on_live_article_creates_a_draft(client, login_as, live, editor):
     """恢复第 1 版 of a published article proposes that version; the public page keeps the current one."""
     services.save_article(live, live.snapshot() | {"body": "第二版"}, "publish", editor)
     login_as("editor")
-    assert client.post(f"/console/policies/{live.id}/revisions/1/restore").status_code == 303
+    assert (
+        client.post(f"/console/policies/{live.id}/revisions/1/restore", data={"confirm": "yes"}).status_code
+        == 303
+    )
     page = client.get(f"/console/policies/{live.id}/edit").get_data(as_text=True)
     assert "作为未发布的修改" in page and "有未发布的修改" in page
     assert "第二版" in client.get(f"/policies/{live.slug}").get_data(as_text=True)
