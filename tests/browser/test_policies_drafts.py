@@ -107,3 +107,49 @@ def test_edit_waits_for_publish_changes(editor_page, make_user, browser_login):
     page.goto("/policies/?q=流水席")
     expect(page.locator("#article-list")).to_contain_text("婚宴简办标准")
     assert page.errors == []
+
+
+def test_discard_and_unpublish_ask_first(editor_page, browser, live_server, make_user, browser_login):
+    """放弃修改 asks in a <dialog> naming the article (取消 keeps the changes, 确定 drops them); without
+    JavaScript 撤回发布 leads to a confirmation page whose 确定撤回 takes the article off the site."""
+    page = editor_page
+    editor = make_user(roles=("editor",), username="confirm-editor", password=PASSWORD)
+    data = {
+        "kind": "policy",
+        "title": "丧事简办倡议",
+        "topic": "婚事新办",
+        "doc_number": "章民发〔2024〕9号",
+        "issuer": "济南市章丘区民政局",
+        "validity": "现行有效",
+        "body": "不搭灵棚。",
+    }
+    article = services.save_article(None, data, "publish", editor)
+    services.save_article(article, article.snapshot() | {"body": "不请乐队。"}, "save", editor)
+    article_id, slug = article.id, article.slug
+    browser_login(page, "confirm-editor", PASSWORD)
+    page.goto(f"/console/policies/{article_id}/edit")
+    discard = page.get_by_role("button", name="放弃修改", exact=True)
+    discard.click()
+    dialog = page.get_by_role("dialog", name="请确认")
+    expect(dialog).to_contain_text("确定放弃“丧事简办倡议”未发布的修改吗？")
+    dialog.get_by_role("button", name="取消").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#pending-changes")).to_have_count(1)
+    discard.click()
+    dialog.get_by_role("button", name="确定").click()
+    expect(page.locator(".flashes")).to_contain_text("已放弃未发布的修改", timeout=SLOW)
+    expect(page.locator("#pending-changes")).to_have_count(0)
+    assert page.errors == []
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, **CONTEXT_OPTIONS)
+    plain = context.new_page()
+    browser_login(plain, "confirm-editor", PASSWORD)
+    plain.goto(f"/console/policies/{article_id}/edit")
+    plain.get_by_role("button", name="撤回发布（改回草稿）").click()
+    assert plain.get_by_role("heading", level=1).inner_text() == "撤回发布"
+    assert "确定撤回“丧事简办倡议”的发布吗？" in plain.locator("main").inner_text()
+    plain.get_by_role("button", name="确定撤回").click()
+    plain.wait_for_url(f"**/console/policies/{article_id}/edit")
+    assert "已撤回发布" in plain.locator(".flashes").inner_text()
+    context.close()
+    assert page.goto(f"/policies/{slug}").status == 404
