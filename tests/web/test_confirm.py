@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.hotline.booking import calendar
 from app.hotline.booking.models import AvailabilityRule, Closure
+from app.web.time import WEEKDAYS
 from tests.hotline.factories import create_rule, future_day
 from tests.web.confirming import asks_first
 
@@ -36,6 +37,10 @@ def test_schedule_deletes_ask_first(client, login_as, kind):
     schedule = client.get("/console/hotline/schedule/").get_data(as_text=True)
     assert f'action="{url}" class="inline" hx-confirm="{question}' in schedule  # the dialog's question
     asks_first(client, url, question)
+    if kind == "closure":  # no space before 吗 (Chinese text has none)
+        assert f"{question} {WEEKDAYS[day.weekday()]}（单位活动）吗？" in client.get(url).get_data(
+            as_text=True
+        )
     model = AvailabilityRule if kind == "rule" else Closure
     assert db.session.get(model, thing.id) is not None
     assert client.post(url, data={"confirm": "yes"}).status_code == 303

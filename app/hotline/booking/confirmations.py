@@ -24,7 +24,7 @@ def closure_delete(closure: Closure) -> Confirmation:
     reason = f"（{closure.reason}）" if closure.reason else ""
     return Confirmation(
         title="删除休息日",
-        question=f"确定要删除休息日 {day}{reason} 吗？",
+        question=f"确定要删除休息日 {day}{reason}吗？",
         consequence="这一天将按每周规则重新开放预约（需要时请再点“生成时段”）。",
         button="确定删除",
         back_url=url_for("hotline.schedule_home"),
