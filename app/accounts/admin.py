@@ -102,17 +102,25 @@ def edit_user(user_id: int):
     return render("accounts/user_edit.html", "accounts/_user_form.html", u=user, form=form, status=status)
 
 
+def _user_confirmation(
+    user: User, verb: str, what: str, title: str, consequence: str, **fields
+) -> Confirmation:
+    """「确定要{verb} 显示名（用户名）的{what}吗？」, back to the user list (issue 13: a dialog with
+    JavaScript, a confirmation page without)."""
+    return Confirmation(
+        title=title,
+        question=f"确定要{verb} {user.display_name}（{user.username}）的{what}吗？",
+        consequence=consequence,
+        button=f"确定{verb}",
+        back_url=url_for("accounts.list_users"),
+        fields=fields,
+    )
+
+
 @describes("accounts.deactivate")
 def deactivate_confirmation(user: User) -> Confirmation:
-    """What 停用 asks first (issue 13): a dialog with JavaScript, this page without."""
-    return Confirmation(
-        title="停用账号",
-        question=f"确定要停用 {user.display_name}（{user.username}）的账号吗？",
-        consequence="停用后其登录会话立即失效，不能再登录；以后可以重新启用。",
-        button="确定停用",
-        back_url=url_for("accounts.list_users"),
-        fields={"active": "0"},
-    )
+    consequence = "停用后其登录会话立即失效，不能再登录；以后可以重新启用。"
+    return _user_confirmation(user, "停用", "账号", "停用账号", consequence, active="0")
 
 
 @bp.route("/console/users/<int:user_id>/active", methods=["GET", "POST"])
@@ -137,14 +145,8 @@ def set_user_active(user_id: int):
 
 @describes("accounts.reset_password")
 def reset_password_confirmation(user: User) -> Confirmation:
-    """What 重置密码 asks first: a dialog with JavaScript, a page without."""
-    return Confirmation(
-        title="重置密码",
-        question=f"确定要重置 {user.display_name}（{user.username}）的密码吗？",
-        consequence="原密码将立即失效；新的一次性密码只显示一次，本人下次登录时必须修改。",
-        button="确定重置",
-        back_url=url_for("accounts.list_users"),
-    )
+    consequence = "原密码将立即失效；新的一次性密码只显示一次，本人下次登录时必须修改。"
+    return _user_confirmation(user, "重置", "密码", "重置密码", consequence)
 
 
 @bp.route("/console/users/<int:user_id>/reset-password", methods=["GET", "POST"])
@@ -160,14 +162,8 @@ def reset_user_password(user_id: int):
 
 @describes("accounts.reset_mfa")
 def reset_mfa_confirmation(user: User) -> Confirmation:
-    """What 重置两步验证 asks first: a dialog with JavaScript, a page without."""
-    return Confirmation(
-        title="重置两步验证",
-        question=f"确定要重置 {user.display_name}（{user.username}）的两步验证吗？",
-        consequence="其登录会话将失效，下次登录时需重新绑定。",
-        button="确定重置",
-        back_url=url_for("accounts.list_users"),
-    )
+    consequence = "其登录会话将失效，下次登录时需重新绑定。"
+    return _user_confirmation(user, "重置", "两步验证", "重置两步验证", consequence)
 
 
 @bp.route("/console/users/<int:user_id>/reset-mfa", methods=["GET", "POST"])

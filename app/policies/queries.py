@@ -111,12 +111,36 @@ def public_years() -> list[int]:
     return sorted({d.year for d in rows}, reverse=True)
 
 
-def interpretations_of(policy: Article) -> list["ArticleLink"]:
+class ArticleLink(NamedTuple):
+    """What a list of links to articles shows: the link, the title, the document number and the date."""
+
+    slug: str
+    title: str
+    doc_number: str | None
+    published_on: date | None
+
+
+# Lists of links (the home page, an article's related lists) show the link, the document number and the
+# date: never read the bodies for them.
+_LINK_COLUMNS = (Article.slug, Article.title, Article.doc_number, Article.published_on)
+
+
+def _links(*conditions, limit: int | None) -> list[ArticleLink]:
+    stmt = (
+        select(*_LINK_COLUMNS)
+        .where(Article.public_clause(), *conditions)
+        .order_by(Article.published_on.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return [ArticleLink(*row) for row in db.session.execute(stmt)]
+
+
+def interpretations_of(policy: Article) -> list[ArticleLink]:
     """Public interpretations linked to ``policy``, newest first."""
     return _links(Article.policy_id == policy.id, Article.kind == "interpretation", limit=None)
 
 
-def related_news(article: Article, limit: int = 3) -> list["ArticleLink"]:
+def related_news(article: Article, limit: int = 3) -> list[ArticleLink]:
     """Public news and initiatives on the same topic."""
     kinds = Article.kind.in_(("news", "initiative"))
     return _links(kinds, Article.topic == article.topic, Article.id != article.id, limit=limit)
@@ -131,29 +155,6 @@ def related_faqs(topic: str, limit: int = 5) -> list[FaqItem]:
     """FAQ entries on ``topic`` in their editor-chosen order."""
     stmt = select(Faq.question, Faq.answer).where(Faq.topic == topic).order_by(Faq.position).limit(limit)
     return [FaqItem(*row) for row in db.session.execute(stmt)]
-
-
-class ArticleLink(NamedTuple):
-    """What a list of links to articles shows: the link, the title, the document number and the date."""
-
-    slug: str
-    title: str
-    doc_number: str | None
-    published_on: date | None
-
-
-# The home page's lists show a link, the document number and the date: never read the bodies for them.
-_LINK_COLUMNS = (Article.slug, Article.title, Article.doc_number, Article.published_on)
-
-
-def _links(*conditions, limit: int | None) -> list[ArticleLink]:
-    stmt = (
-        select(*_LINK_COLUMNS)
-        .where(Article.public_clause(), *conditions)
-        .order_by(Article.published_on.desc(), Article.id.desc())
-        .limit(limit)
-    )
-    return [ArticleLink(*row) for row in db.session.execute(stmt)]
 
 
 def latest_news(limit: int = 3) -> list[ArticleLink]:

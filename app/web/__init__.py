@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from app.web import errors, routes, security, urls
+from app.web import errors, routes, security, sessions, urls
 from app.web.access import ROLES
 from app.web.blueprint import bp
 from app.web.confirm import confirm_question
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     urls.init_app(app)
+    sessions.init_app(app)
 
     @app.context_processor
     def inject_globals():

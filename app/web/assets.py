@@ -18,7 +18,6 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, current_app, request, send_from_directory
-from flask.sessions import SecureCookieSessionInterface
 from flask_compress.flask_compress import _choose_algorithm
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
@@ -184,31 +183,8 @@ def serve_static(filename: str):
     return response
 
 
-class _SessionInterface(SecureCookieSessionInterface):
-    """Flask's cookie session, left alone by static answers, and cheap for visitors without one.
-
-    Flask-Login reads the session after every request, and a read session makes Flask add
-    ``Vary: Cookie`` (and refresh the cookie): a static file would then be cached per visitor.
-    A static answer never depends on the session, so it is saved only if something changed it.
-    Without a session cookie (every anonymous page view) there is nothing to verify: the empty session
-    is made without building the signing serializer (~40 µs a request); ``save_session`` builds it
-    when something was stored.
-    """
-
-    def open_session(self, app: Flask, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
-        return super().open_session(app, request)
-
-    def save_session(self, app: Flask, session, response) -> None:
-        if request.endpoint == "static" and not session.modified:
-            return
-        super().save_session(app, session, response)
-
-
 def init_app(app: Flask) -> None:
     """Read the manifest, version every static URL and serve static files through ``serve_static``."""
-    app.session_interface = _SessionInterface()
     app.extensions[_EXTENSION_KEY] = Assets(Path(app.static_folder))
     app.url_defaults(_version_static_urls)
     app.view_functions["static"] = serve_static

@@ -128,44 +128,35 @@ def current_generation() -> int:
     return environ[GENERATION]
 
 
-def public_memo(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in this app (process) until the content generation moves.
+PUBLIC_MEMO_KEYS = 2048  # entries per memo name (e.g. one per place page); emptied when full
+_UNSET = object()
+
+
+def public_memo_for(name: str, key: object, compute: Callable[[], T]) -> T:
+    """``compute()`` for ``key`` (a place code, an article id), kept in this app (process) until the
+    content generation moves.
 
     For plain data derived from public content tables only (never from the clock or a user): the page
     cache's own invalidation rule, applied to a part of a page, so an uncached page need not repeat a
     costly aggregate (the home page's theme counts scan thousands of rows). Return plain values, not ORM
-    objects, which would outlive their session.
-    """
-    memo = current_app.extensions.setdefault("zq_public_memo", {})
-    generation = current_generation()
-    held = memo.get(name)
-    if held is not None and held[0] == generation:
-        return held[1]
-    value = compute()
-    memo[name] = (generation, value)
-    return value
-
-
-PUBLIC_MEMO_KEYS = 2048  # entries per keyed memo (e.g. one per place page); emptied when full
-
-
-def public_memo_for(name: str, key: object, compute: Callable[[], T]) -> T:
-    """``public_memo`` for one of many things (``key``: a place code, an article id), same rules.
-
-    All the page-cache variants of a page (standard and 长辈模式, full page and htmx fragments, three
-    codings: up to 24 renderings) and a page's later misses share it. At most ``PUBLIC_MEMO_KEYS``
-    entries per ``name``; the whole memo starts afresh when the generation moves.
+    objects, which would outlive their session. All the page-cache variants of a page (standard and
+    长辈模式, full page and htmx fragments, three codings: up to 24 renderings) and its later misses share
+    it. At most ``PUBLIC_MEMO_KEYS`` entries per ``name``; the memo starts afresh when the generation moves.
     """
     memos = current_app.extensions.setdefault("zq_public_memo_for", {})
     generation = current_generation()
     held = memos.get(name)
     if held is None or held[0] != generation or len(held[1]) >= PUBLIC_MEMO_KEYS:
         held = memos[name] = (generation, {})
-    values = held[1]
-    if key in values:
-        return values[key]
-    value = values[key] = compute()
+    value = held[1].get(key, _UNSET)
+    if value is _UNSET:
+        value = held[1][key] = compute()
     return value
+
+
+def public_memo(name: str, compute: Callable[[], T]) -> T:
+    """``public_memo_for`` of a single thing (a page's one aggregate or list)."""
+    return public_memo_for(name, None, compute)
 
 
 def _bump(connection) -> None:

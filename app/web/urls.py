@@ -37,9 +37,11 @@ def remembered_url_for(endpoint: str, **values) -> str:
     current blueprint), external, anchored or method-specific URLs and unhashable values are built every
     time. The memo is emptied when it reaches ``URL_MEMO_LIMIT`` entries.
     """
-    if endpoint.startswith(".") or (values and endpoint not in REMEMBERED_WITH_VALUES):
-        return url_for(endpoint, **values)
-    if any(name.startswith("_") for name in values):
+    if (
+        endpoint.startswith(".")
+        or (values and endpoint not in REMEMBERED_WITH_VALUES)
+        or any(name.startswith("_") for name in values)
+    ):
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, *sorted(values.items()))
