@@ -94,8 +94,15 @@ def _user_id() -> int | None:
 
 
 def _log_access(fields: dict, rid: str | None) -> None:
+    """``access_log.info`` without ``Logger.findCaller``: the caller is always this line (issue 12)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
     extra = {"fields": fields} if rid is None else {"fields": fields, "request_id": rid}
-    access_log.info("%s %s %s", fields["method"], fields["route"], fields["status"], extra=extra)
+    args = (fields["method"], fields["route"], fields["status"])
+    record = access_log.makeRecord(
+        access_log.name, logging.INFO, __file__, 0, "%s %s %s", args, None, "_log_access", extra
+    )
+    access_log.handle(record)
 
 
 def log_early_answer(answer: EarlyAnswer) -> None:

@@ -22,6 +22,7 @@ from flask_compress.flask_compress import _choose_algorithm
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
+from app.web.headers import add_vary
 from app.web.urls import remembered_url_for
 
 log = logging.getLogger(__name__)
@@ -178,7 +179,7 @@ def serve_static(filename: str):
     if packed:
         response.headers["Content-Encoding"] = packed[1]
     if Path(real).suffix in COMPRESSIBLE:
-        response.vary.add("Accept-Encoding")
+        add_vary(response, "Accept-Encoding")
     response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
     return response
 

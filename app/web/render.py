@@ -2,6 +2,8 @@
 
 from flask import make_response, render_template, request
 
+from app.web.headers import add_vary
+
 
 def wants_fragment() -> bool:
     """True for an htmx request that is neither boosted navigation nor a history restore."""
@@ -21,5 +23,5 @@ def render(template: str, fragment: str | None = None, *, status: int = 200, **c
     if in_place and request.method != "GET":
         html += render_template("web/_flashes.html", oob=True)
     response = make_response(html, status)
-    response.vary.add("HX-Request")
+    add_vary(response, "HX-Request")
     return response

@@ -2,6 +2,8 @@
 
 from flask import Flask, request
 
+from app.web.headers import add_vary
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -56,7 +58,7 @@ def init_app(app: Flask) -> None:
         if not document:
             return response
         if request.headers.get("HX-Request"):
-            response.vary.add("HX-Request")
+            add_vary(response, "HX-Request")
         if _https(app):  # HSTS only when the site is served over HTTPS (issue 15)
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_MAX_AGE']}")
         if request.path.startswith(("/console", "/login", "/account")):
