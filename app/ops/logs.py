@@ -32,18 +32,18 @@ def request_id() -> str | None:
     """The current request's id (None outside a request)."""
     if not has_request_context():
         return None
-    if "request_id" not in g:
-        g.request_id = _id_from(request.headers.get("X-Request-ID", ""))
-    return g.request_id
+    current = g.get("request_id")
+    if current is None:
+        current = g.request_id = _id_from(request.environ.get("HTTP_X_REQUEST_ID", ""))
+    return current
 
 
 class RequestIdFilter(logging.Filter):
     """Attach ``request_id`` to every record logged during a request."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        current = request_id()
-        if current is not None or not hasattr(record, "request_id"):  # an early answer passes its own
-            record.request_id = current
+        if getattr(record, "request_id", None) is None:  # the access line and an early answer pass their own
+            record.request_id = request_id()
         return True
 
 
@@ -130,15 +130,18 @@ def init_app(app: Flask) -> None:
     def _access(response):
         started = g.get("log_started")
         duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+        req = request._get_current_object()  # noqa: SLF001 (one proxy look instead of four)
+        rule = req.url_rule
         fields = {
-            "method": request.method,
-            "route": request.url_rule.rule if request.url_rule is not None else "<unmatched>",
+            "method": req.method,
+            "route": rule.rule if rule is not None else "<unmatched>",
             "status": response.status_code,
             "duration_ms": duration_ms,
         }
         user_id = _user_id()
         if user_id is not None:
             fields["user_id"] = user_id
-        _log_access(fields, None)
-        response.headers["X-Request-ID"] = request_id()
+        rid = request_id()
+        _log_access(fields, rid)
+        response.headers["X-Request-ID"] = rid
         return response
