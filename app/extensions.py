@@ -3,10 +3,10 @@
 import hashlib
 import hmac
 
-from flask import current_app, request
+import flask_login
+from flask import current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -26,6 +26,20 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login's manager, without the session-protection hash when there is no session to protect.
+
+    Flask-Login hashes the client's address and user agent (SHA-512) before it looks whether the session
+    is empty, and then skips the check for an empty one: every anonymous page view paid ~40 µs for
+    nothing (issue 12). A session with anything in it is checked exactly as before.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False
+        return super()._session_protection_failed()
 
 
 db = SQLAlchemy(model_class=Base)

@@ -275,3 +275,24 @@ def test_forced_password_change_for_htmx_fragment(client, make_user):
     response = client.get("/console/users/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.headers["HX-Redirect"] == "/account/password"
     assert response.get_data() == b""
+
+
+def test_session_protection_still_ends_a_session_from_another_browser(client, make_user):
+    """Strong session protection: the same session cookie from a different user agent is signed out."""
+    make_user(roles=("editor",), username="wang", password=PASSWORD)
+    _login(client, headers={"User-Agent": "Browser A"})
+    assert client.get("/console/", headers={"User-Agent": "Browser A"}).status_code == 200
+    moved = client.get("/console/", headers={"User-Agent": "Browser B"})
+    assert moved.status_code == 302 and "/login" in moved.headers["Location"]
+
+
+def test_anonymous_page_views_compute_no_session_identifier(client, app, monkeypatch):
+    """No session, nothing to protect: the address/agent hash is not computed for an anonymous view."""
+    from app.extensions import login_manager
+
+    calls = []
+    real = login_manager._session_identifier_generator
+    monkeypatch.setattr(login_manager, "_session_identifier_generator", lambda: calls.append(1) or real())
+    assert client.get("/").status_code == 200
+    assert client.get("/policies/").status_code == 200
+    assert calls == []
