@@ -336,10 +336,27 @@ def set_cache_headers(response: Response) -> Response:
     if "no-store" in headers.get("Cache-Control", ""):
         return response  # the view keeps browsers from storing it (hotline pages); the server cache still may
     headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_MAX_AGE']}"
-    response.add_etag()
+    response.add_etag()  # compression suffixes it (``"…:gzip"``); ``answer_conditional`` compares it last
+    return response
+
+
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def answer_conditional(response: Response) -> Response:
+    """after_request (the last one, after compression): 304 (or 412) when the browser's copy is current.
+
+    Flask-Compress would run ``make_conditional`` on every answer (``COMPRESS_EVALUATE_CONDITIONAL_REQUEST``,
+    turned off here): ~25 µs per page for requests that ask nothing. Here only a conditional request is
+    evaluated, against the final ETag (with the coding's suffix).
+    """
     environ = request.environ
-    if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
-        return response.make_conditional(request)
+    if (
+        environ["REQUEST_METHOD"] in ("GET", "HEAD")
+        and not response.is_streamed
+        and any(name in environ for name in CONDITIONAL_HEADERS)
+    ):
+        response.make_conditional(request)
     return response
 
 
@@ -393,7 +410,10 @@ def init_app(app: Flask) -> None:
     app.extensions["zq_page_cache_on"] = bool(app.config["PAGE_CACHE_SECONDS"]) and not isinstance(
         backend, NullCache
     )
-    # Hooks run in reverse order of registration: set_cache_headers, then compression, then store_page.
+    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)  # answer_conditional does it
+    # Hooks run in reverse order of registration: set_cache_headers, then compression, then store_page,
+    # then answer_conditional.
+    app.after_request(answer_conditional)
     app.after_request(store_page)
     compress.init_app(app)
     app.after_request(set_cache_headers)
