@@ -123,8 +123,8 @@ def facet_counts():
 
 @bp.get("/places/<code>")
 def show_place(code: str):
-    """Show one published place with its story, photos, sources and related places."""
-    place = queries.published_place(code)
+    """Show one published place with its story, photos, sources and related places (plain values)."""
+    place = queries.place_page(code)
     if place is None:
         abort(404)
     return render(
