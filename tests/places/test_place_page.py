@@ -179,3 +179,18 @@ def test_place_page_follows_list_edits(client, add_place):
     html = client.get(f"/places/{place.code}").get_data(as_text=True)
     assert "《章丘县志》（修订）" in html and "《章丘县志》（示例）" not in html
     assert "照片" not in html and "黄河地名文化" in html and "英烈纪念</a>" not in html
+
+
+@pytest.mark.parametrize(
+    "value", ["张 三&李", "a/b?c=d#e", "!$'()*,/:;?@", "+%20~", "百分之百%", "黄河\u3000渡口", "x\ny"]
+)
+def test_search_links_are_what_url_for_builds(app, value):
+    """The place page's person, event and 镇街 links equal ``url_for`` for any text."""
+    from flask import url_for
+
+    from app.places.routes import _search_link
+
+    with app.test_request_context("/"):
+        base = url_for("places.list_places")
+        assert _search_link(base, q=value) == url_for("places.list_places", q=value)
+        assert _search_link(base, town=value) == url_for("places.list_places", town=value)
