@@ -5,14 +5,27 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Index, Row, exists, func, select
+from sqlalchemy import Index, Row, bindparam, exists, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
-from app.places.models import Category, Era, PlaceName, Theme, Town, place_themes
+from app.places.models import (
+    Category,
+    Era,
+    Photo,
+    PlaceAlias,
+    PlaceName,
+    ProtectionLevel,
+    Source,
+    Theme,
+    Town,
+    place_themes,
+)
 from app.places.reference import ReferenceMatcher, all_categories, all_eras, all_themes, all_towns
+from app.places.rules import ALIAS_KINDS
 from app.search import search
 
 PUBLISHED = PlaceName.status == "published"
@@ -44,6 +57,220 @@ def published_place(code: str) -> PlaceName | None:
         )
     )
     return db.session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class PageSource:
+    citation: str
+    url: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PagePhoto:
+    id: int
+    filename: str
+    caption: str
+    credit: str
+    thumb_width: int
+    thumb_height: int
+
+
+@dataclass(frozen=True)
+class PageTheme:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PlacePage:
+    """What the public place page shows, as plain values (``place_page``); names of reference values,
+    None where the entry has none (town, era, protection level, reviewer)."""
+
+    id: int
+    code: str
+    name: str
+    pinyin: str
+    category: str
+    town: str | None
+    era: str | None
+    protection_level: str | None
+    village: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    origin: str
+    history: str
+    story: str
+    persons: tuple[str, ...]
+    events: tuple[str, ...]
+    updated_at: datetime
+    reviewer: str | None  # the reviewer's display name
+    reviewed_at: datetime | None
+    aliases: tuple[
+        tuple[str, tuple[str, ...]], ...
+    ]  # (kind, names) in ALIAS_KINDS order, empty kinds left out
+    sources: tuple[PageSource, ...]
+    photos: tuple[PagePhoto, ...]
+    themes: tuple[PageTheme, ...]
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+# The place page reads plain columns through two prebuilt Core statements (their SQL and cache keys are
+# built once): the entry with its reference names and reviewer, then its four lists in one UNION ALL.
+_places = PlaceName.__table__
+_users = User.__table__
+_PAGE_ROW = (
+    select(
+        _places.c.id,
+        _places.c.code,
+        _places.c.name,
+        _places.c.pinyin,
+        Category.__table__.c.name.label("category"),
+        Town.__table__.c.name.label("town"),
+        Era.__table__.c.name.label("era"),
+        ProtectionLevel.__table__.c.name.label("protection_level"),
+        _places.c.village,
+        _places.c.address,
+        _places.c.latitude,
+        _places.c.longitude,
+        _places.c.origin,
+        _places.c.history,
+        _places.c.story,
+        _places.c.persons,
+        _places.c.events,
+        _places.c.updated_at,
+        _users.c.id.label("reviewer_id"),
+        _users.c.display_name.label("reviewer"),
+        _places.c.reviewed_at,
+    )
+    .select_from(_places)
+    .outerjoin(Category.__table__, Category.__table__.c.id == _places.c.category_id)
+    .outerjoin(Town.__table__, Town.__table__.c.id == _places.c.town_id)
+    .outerjoin(Era.__table__, Era.__table__.c.id == _places.c.era_id)
+    .outerjoin(ProtectionLevel.__table__, ProtectionLevel.__table__.c.id == _places.c.protection_level_id)
+    .outerjoin(_users, _users.c.id == _places.c.reviewer_id)
+    .where(_places.c.code == bindparam("code"), _places.c.status == "published")
+)
+
+
+def _page_list(tag: str, table, texts, numbers, position, ident, where):
+    """One branch of the lists UNION: tag, three texts, three numbers, then the sort position and id."""
+    texts = [*texts, *[null()] * (3 - len(texts))]
+    numbers = [*numbers, *[null()] * (3 - len(numbers))]
+    return (
+        select(
+            literal_column(f"'{tag}'").label("tag"),
+            *(value.label(f"t{i}") for i, value in enumerate(texts)),
+            *(value.label(f"n{i}") for i, value in enumerate(numbers)),
+            position.label("position"),
+            ident.label("ident"),
+        )
+        .select_from(table)
+        .where(where)
+    )
+
+
+_alias_t, _source_t, _photo_t, _theme_t = (
+    PlaceAlias.__table__,
+    Source.__table__,
+    Photo.__table__,
+    Theme.__table__,
+)
+_PLACE_ID = bindparam("place_id")
+_PAGE_LISTS = union_all(
+    _page_list(
+        "a",
+        _alias_t,
+        (_alias_t.c.name, _alias_t.c.kind),
+        (),
+        _alias_t.c.position,
+        _alias_t.c.id,
+        _alias_t.c.place_id == _PLACE_ID,
+    ),
+    _page_list(
+        "s",
+        _source_t,
+        (_source_t.c.citation, _source_t.c.url, _source_t.c.note),
+        (),
+        _source_t.c.position,
+        _source_t.c.id,
+        _source_t.c.place_id == _PLACE_ID,
+    ),
+    _page_list(
+        "p",
+        _photo_t,
+        (_photo_t.c.filename, _photo_t.c.caption, _photo_t.c.credit),
+        (_photo_t.c.id, _photo_t.c.thumb_width, _photo_t.c.thumb_height),
+        _photo_t.c.position,
+        _photo_t.c.id,
+        _photo_t.c.place_id == _PLACE_ID,
+    ),
+    _page_list(
+        "t",
+        _theme_t.join(place_themes, place_themes.c.theme_id == _theme_t.c.id),
+        (_theme_t.c.slug, _theme_t.c.name),
+        (_theme_t.c.id,),
+        _theme_t.c.position,
+        _theme_t.c.id,
+        place_themes.c.place_id == _PLACE_ID,
+    ),
+).order_by(literal_column("tag"), literal_column("position"), literal_column("ident"))
+
+
+def place_page(code: str) -> PlacePage | None:
+    """The published entry with ``code`` as the public page shows it (two SQL statements), or None.
+
+    Same content and order as ``published_place`` (aliases, sources and photos by position then id, themes
+    by position) without building ORM objects; ``published_place`` stays for the photo page and the API.
+    """
+    row = db.session.execute(_PAGE_ROW, {"code": code}).first()
+    if row is None:
+        return None
+    aliases: dict[str, list[str]] = {}
+    sources: list[PageSource] = []
+    photos: list[PagePhoto] = []
+    themes: list[PageTheme] = []
+    for item in db.session.execute(_PAGE_LISTS, {"place_id": row.id}):
+        tag = item.tag
+        if tag == "a":
+            aliases.setdefault(item.t1, []).append(item.t0)
+        elif tag == "s":
+            sources.append(PageSource(item.t0, item.t1, item.t2))
+        elif tag == "p":
+            photos.append(PagePhoto(item.n0, item.t0, item.t1, item.t2, item.n1, item.n2))
+        else:
+            themes.append(PageTheme(item.n0, item.t0, item.t1))
+    return PlacePage(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        pinyin=row.pinyin,
+        category=row.category,
+        town=row.town,
+        era=row.era,
+        protection_level=row.protection_level,
+        village=row.village,
+        address=row.address,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        origin=row.origin,
+        history=row.history,
+        story=row.story,
+        persons=tuple(row.persons or ()),
+        events=tuple(row.events or ()),
+        updated_at=row.updated_at,
+        reviewer=row.reviewer if row.reviewer_id is not None else None,
+        reviewed_at=row.reviewed_at,
+        aliases=tuple((kind, tuple(aliases[kind])) for kind in ALIAS_KINDS if kind in aliases),
+        sources=tuple(sources),
+        photos=tuple(photos),
+        themes=tuple(themes),
+    )
 
 
 def places_by_codes(codes: list[str]) -> dict[str, PlaceName]:
@@ -159,7 +386,7 @@ NEAR_BOXES = ((0.01, 0.0125), (0.075, 0.095))  # half-sizes in degrees (lat, lon
 LON_SCALE = 0.8  # cos 36.7°: a degree of longitude is 0.8 of a degree of latitude in Zhangqiu
 
 
-def _nearest_rows(place: PlaceName, want: int) -> list[Row]:
+def _nearest_rows(place: PlaceName | PlacePage, want: int) -> list[Row]:
     """The ``want`` published entries nearest to ``place`` inside the ~8 km box, by squared distance in SQL.
 
     A small box first: when its ``want`` nearest lie inside its inscribed circle, nothing outside is nearer,
@@ -197,7 +424,7 @@ def _nearest_rows(place: PlaceName, want: int) -> list[Row]:
     return rows
 
 
-def related_places(place: PlaceName, limit: int = 6) -> list[Related]:
+def related_places(place: PlaceName | PlacePage, limit: int = 6) -> list[Related]:
     """Published places within ~8 km (nearest first) and ones sharing a theme (pinyin order), with a reason."""
     found: dict[str, Related] = {}
     if place.has_coordinates:
