@@ -1,7 +1,7 @@
 """Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import extract, func, or_, select
@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.policies import indexing
-from app.policies.models import KINDS, TOPICS, Article, ArticleDraft, Faq
-from app.web.time import utcnow
+from app.policies.models import COLUMN_TYPES, KINDS, TOPICS, Article, ArticleDraft, Faq
+from app.web.time import as_utc, utcnow
 
 PER_PAGE = 10
 
@@ -45,6 +45,178 @@ class ListPage:
         return self.page < self.pages
 
 
+# ---------------------------------------------------------------- the public pages' plain rows
+# The public list and article pages read plain column values into small frozen dataclasses: no ORM
+# identity map, no eager-loaded relationships, and the list never reads bodies. The API and the tests keep
+# the ORM functions above and below (``browse_articles``, ``get_public_article`` ...).
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """What one card of the public list shows."""
+
+    slug: str
+    kind: str
+    title: str
+    summary: str | None
+    doc_number: str | None
+    issuer: str | None
+    published_on: date | None
+    validity: str | None
+    venue: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+_CARD_COLUMNS = (
+    Article.slug,
+    Article.kind,
+    Article.title,
+    Article.summary,
+    Article.doc_number,
+    Article.issuer,
+    Article.published_on,
+    Article.validity,
+    Article.venue,
+)
+
+
+def _browse_conditions(kind, topic, validity, year) -> list:
+    conditions = [Article.public_clause()]
+    if kind:
+        conditions.append(Article.kind == kind)
+    if topic:
+        conditions.append(Article.topic == topic)
+    if validity:
+        conditions.append(Article.validity == validity)
+    if year:
+        conditions.append(extract("year", Article.published_on) == year)
+    return conditions
+
+
+def browse_cards(
+    kind: str | None = None,
+    topic: str | None = None,
+    validity: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ListPage:
+    """``browse_articles`` as cards, in one statement: the total comes with the rows (a window count).
+
+    Only a page past the end (no rows, so no total) asks for the count on its own.
+    """
+    conditions = _browse_conditions(kind, topic, validity, year)
+    stmt = (
+        select(*_CARD_COLUMNS, func.count().over())
+        .where(*conditions)
+        .order_by(Article.published_on.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    rows = db.session.execute(stmt).all()
+    if rows:
+        total = rows[0][-1]
+    elif page > 1:
+        total = db.session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
+    else:
+        total = 0
+    items = [ArticleCard(*row[:-1]) for row in rows]
+    return ListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))
+
+
+def public_cards_by_slug(slugs: list[str]) -> dict[str, ArticleCard]:
+    """Map slug -> card for those of ``slugs`` that are public."""
+    if not slugs:
+        return {}
+    rows = db.session.execute(select(*_CARD_COLUMNS).where(Article.slug.in_(slugs), Article.public_clause()))
+    return {row.slug: ArticleCard(*row) for row in rows}
+
+
+def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
+    """``list_public_articles`` as cards (the public list page)."""
+    if q:
+        filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
+        return _search_public(q, {k: v for k, v in filters.items() if v}, page, per_page, public_cards_by_slug)
+    return browse_cards(kind, topic, validity, year, page, per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedArticle:
+    """A published article's page fields, due or not: ``is_due()`` is checked per request, so it may be
+    kept for the content generation (a scheduled item shows once its time has come, with no change to
+    the row)."""
+
+    id: int
+    kind: str
+    title: str
+    slug: str
+    summary: str | None
+    plain_language: str | None
+    body: str | None
+    topic: str
+    doc_number: str | None
+    issuer: str | None
+    written_on: date | None
+    published_on: date | None
+    validity: str | None
+    replaced_by_id: int | None
+    policy_id: int | None
+    venue: str | None
+    source: str | None
+    publish_at: datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def column_type(self) -> str:
+        return COLUMN_TYPES.get(self.kind, "")
+
+    @property
+    def is_superseded(self) -> bool:  # as Article.is_superseded
+        return self.kind == "policy" and self.validity in ("已修订", "已废止")
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+
+
+class PublishedLink(NamedTuple):
+    """A link to another published article (an interpretation's policy, a replacement), due or not."""
+
+    slug: str
+    title: str
+    doc_number: str | None
+    publish_at: datetime | None
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+
+
+def published_link(article_id: int | None) -> PublishedLink | None:
+    """The link to the published article ``article_id``, due or not (check ``is_due``)."""
+    if article_id is None:
+        return None
+    stmt = select(Article.slug, Article.title, Article.doc_number, Article.publish_at).where(
+        Article.id == article_id, Article.published.is_(True)
+    )
+    row = db.session.execute(stmt).first()
+    return PublishedLink(*row) if row is not None else None
+
+
+_PAGE_COLUMNS = tuple(getattr(Article, name) for name in PublishedArticle.__dataclass_fields__)
+
+
+def published_article(slug: str) -> PublishedArticle | None:
+    """The published article with ``slug``, due or not (check ``is_due``)."""
+    stmt = select(*_PAGE_COLUMNS).where(Article.slug == slug, Article.published.is_(True))
+    row = db.session.execute(stmt).first()
+    return PublishedArticle(*row) if row is not None else None
+
+
 def browse_articles(
     kind: str | None = None,
     topic: str | None = None,
@@ -76,8 +248,12 @@ def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int =
     Hits are checked against the database, so an item unpublished a moment ago never shows even if the
     index has not caught up yet.
     """
+    return _search_public(q, filters, page, per_page, public_articles_by_slug)
+
+
+def _search_public(q: str, filters: dict, page: int, per_page: int, by_slug) -> ListPage:
     result = indexing.search_articles(q, filters, page, per_page)
-    found = public_articles_by_slug([hit.id for hit in result.hits])
+    found = by_slug([hit.id for hit in result.hits])
     items, highlights = [], {}
     for hit in result.hits:
         article = found.get(hit.id)
