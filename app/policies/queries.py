@@ -138,8 +138,8 @@ def public_cards_by_slug(slugs: list[str]) -> dict[str, ArticleCard]:
 def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
     """``list_public_articles`` as cards (the public list page)."""
     if q:
-        filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
-        return _search_public(q, {k: v for k, v in filters.items() if v}, page, per_page, public_cards_by_slug)
+        filters = _search_filters(kind, topic, validity, year)
+        return _search_public(q, filters, page, per_page, public_cards_by_slug)
     return browse_cards(kind, topic, validity, year, page, per_page)
 
 
@@ -226,15 +226,7 @@ def browse_articles(
     per_page: int = PER_PAGE,
 ) -> ListPage:
     """List public articles, newest first, filtered in the database (no query text)."""
-    stmt = select(Article).where(Article.public_clause())
-    if kind:
-        stmt = stmt.where(Article.kind == kind)
-    if topic:
-        stmt = stmt.where(Article.topic == topic)
-    if validity:
-        stmt = stmt.where(Article.validity == validity)
-    if year:
-        stmt = stmt.where(extract("year", Article.published_on) == year)
+    stmt = select(Article).where(*_browse_conditions(kind, topic, validity, year))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // per_page))
     stmt = stmt.order_by(Article.published_on.desc(), Article.id.desc())
@@ -274,9 +266,13 @@ def _search_public(q: str, filters: dict, page: int, per_page: int, by_slug) -> 
 def list_public_articles(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
     """Search when there is query text, browse the database otherwise."""
     if q:
-        filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
-        return search_public_articles(q, {k: v for k, v in filters.items() if v}, page, per_page)
+        return search_public_articles(q, _search_filters(kind, topic, validity, year), page, per_page)
     return browse_articles(kind, topic, validity, year, page, per_page)
+
+
+def _search_filters(kind, topic, validity, year) -> dict:
+    filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
+    return {k: v for k, v in filters.items() if v}
 
 
 def public_years() -> list[int]:
