@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import bindparam, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -83,17 +83,42 @@ _CARD_COLUMNS = (
 )
 
 
-def _browse_conditions(kind, topic, validity, year) -> list:
-    conditions = [Article.public_clause()]
-    if kind:
+def _browse_conditions(kind=None, topic=None, validity=None, year=None, now=None) -> list:
+    """The list filters (None: not filtered) and the public clause, as SQL conditions."""
+    conditions = [Article.public_clause(now)]
+    if kind is not None:
         conditions.append(Article.kind == kind)
-    if topic:
+    if topic is not None:
         conditions.append(Article.topic == topic)
-    if validity:
+    if validity is not None:
         conditions.append(Article.validity == validity)
-    if year:
+    if year is not None:
         conditions.append(extract("year", Article.published_on) == year)
     return conditions
+
+
+# The cards statements are built once per set of filters in use, with bound parameters for the filter values,
+# the time and the page: building a select costs more than running it (~0.3 ms against ~0.15 ms).
+_FILTER_NAMES = ("kind", "topic", "validity", "year")
+_NOW = bindparam("now", type_=Article.publish_at.type)
+_card_statements: dict[tuple[bool, ...], tuple] = {}
+
+
+def _cards_statements(used: tuple[bool, ...]) -> tuple:
+    """(page of cards with the total, the count alone) for the filters marked in ``used``."""
+    statements = _card_statements.get(used)
+    if statements is None:
+        params = (bindparam(name) if on else None for name, on in zip(_FILTER_NAMES, used, strict=True))
+        conditions = _browse_conditions(*params, now=_NOW)
+        page = (
+            select(*_CARD_COLUMNS, func.count().over())
+            .where(*conditions)
+            .order_by(Article.published_on.desc(), Article.id.desc())
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+        statements = _card_statements[used] = (page, select(func.count(Article.id)).where(*conditions))
+    return statements
 
 
 def browse_cards(
@@ -108,30 +133,31 @@ def browse_cards(
 
     Only a page past the end (no rows, so no total) asks for the count on its own.
     """
-    conditions = _browse_conditions(kind, topic, validity, year)
-    stmt = (
-        select(*_CARD_COLUMNS, func.count().over())
-        .where(*conditions)
-        .order_by(Article.published_on.desc(), Article.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = db.session.execute(stmt).all()
+    filters = zip(_FILTER_NAMES, (kind, topic, validity, year), strict=True)
+    values = {name: value for name, value in filters if value}
+    page_stmt, count_stmt = _cards_statements(tuple(name in values for name in _FILTER_NAMES))
+    values["now"] = utcnow()
+    rows = db.session.execute(page_stmt, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     if rows:
         total = rows[0][-1]
     elif page > 1:
-        total = db.session.scalar(select(func.count(Article.id)).where(*conditions)) or 0
+        total = db.session.scalar(count_stmt, values) or 0
     else:
         total = 0
     items = [ArticleCard(*row[:-1]) for row in rows]
     return ListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))
 
 
+_CARDS_BY_SLUG = select(*_CARD_COLUMNS).where(
+    Article.slug.in_(bindparam("slugs", expanding=True)), Article.public_clause(_NOW)
+)
+
+
 def public_cards_by_slug(slugs: list[str]) -> dict[str, ArticleCard]:
     """Map slug -> card for those of ``slugs`` that are public."""
     if not slugs:
         return {}
-    rows = db.session.execute(select(*_CARD_COLUMNS).where(Article.slug.in_(slugs), Article.public_clause()))
+    rows = db.session.execute(_CARDS_BY_SLUG, {"slugs": list(slugs), "now": utcnow()})
     return {row.slug: ArticleCard(*row) for row in rows}
 
 
@@ -226,7 +252,8 @@ def browse_articles(
     per_page: int = PER_PAGE,
 ) -> ListPage:
     """List public articles, newest first, filtered in the database (no query text)."""
-    stmt = select(Article).where(*_browse_conditions(kind, topic, validity, year))
+    filters = (value or None for value in (kind, topic, validity, year))
+    stmt = select(Article).where(*_browse_conditions(*filters))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // per_page))
     stmt = stmt.order_by(Article.published_on.desc(), Article.id.desc())
