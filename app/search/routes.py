@@ -40,7 +40,21 @@ def search_page():
         help_card=bool(result and result.help),
         kind_labels=KIND_LABELS,
         page_url=_page_url_builder(q, kind, exact),
+        hit_meta=hit_meta,
     )
+
+
+META_FIELDS = ("town", "category", "era", "validity", "topic")
+
+
+def hit_meta(fields: dict) -> str:
+    """A hit's meta line: town, category, era, validity, topic and year (``2024年``), those it has, joined
+    by `` · `` ('' for none). The template escapes it."""
+    parts = [str(value) for value in map(fields.get, META_FIELDS) if value]
+    year = fields.get("year")
+    if year:
+        parts.append(f"{year}年")
+    return " · ".join(parts)
 
 
 def _page_url_builder(q: str, kind: str, exact: bool):

@@ -122,3 +122,27 @@ def test_kind_tabs_and_paging_keep_query_category_and_exact(client, provider, pl
     assert f'hx-get="/search?q={q}&amp;kind=place&amp;page=3&amp;exact=1"' in body
     assert f'<a href="/search?q={q}&amp;kind=place&amp;exact=1" rel="prev">上一页</a>' in body
     assert f'<a href="/search?q={q}&amp;kind=place&amp;page=3&amp;exact=1" rel="next">下一页</a>' in body
+
+
+def test_hit_meta_line_matches_the_former_template_expression(app):
+    """The meta line the view joins is what the template's list/select/join expression rendered."""
+    from flask import render_template_string
+
+    from app.search.routes import hit_meta
+
+    former = (
+        "{% set meta = [f.get('town'), f.get('category'), f.get('era'), f.get('validity'), f.get('topic'),"
+        " (f.get('year') ~ '年') if f.get('year') else None]|select|list %}{{ meta|join(' · ') }}"
+    )
+    cases = [
+        {},
+        {"town": "明水街道", "category": "烈士陵园", "era": "解放战争时期"},
+        {"validity": "现行有效", "topic": "彩礼治理", "year": 2024},
+        {"town": "", "category": None, "year": 0, "topic": "A & <b>"},
+        {"year": "2023", "era": "抗日战争时期", "title": "不显示"},
+    ]
+    with app.test_request_context():
+        for fields in cases:
+            assert render_template_string("{{ hit_meta(f) }}", f=fields, hit_meta=hit_meta) == (
+                render_template_string(former, f=fields)
+            ), fields
