@@ -117,8 +117,11 @@ class Article(db.Model):
 
     @classmethod
     def public_clause(cls, now: datetime | None = None):
-        """SQL condition for "residents may see this": published and due (the query form of ``is_public``)."""
-        now = now or utcnow()
+        """SQL condition for "residents may see this": published and due (the query form of ``is_public``).
+
+        ``now`` may be a bound parameter, for a statement built once and run with the time of each request.
+        """
+        now = utcnow() if now is None else now
         return and_(cls.published.is_(True), or_(cls.publish_at.is_(None), cls.publish_at <= now))
 
     def is_public(self, now: datetime | None = None) -> bool:

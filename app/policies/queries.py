@@ -1,16 +1,16 @@
 """Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import bindparam, extract, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.policies import indexing
-from app.policies.models import KINDS, TOPICS, Article, ArticleDraft, Faq
-from app.web.time import utcnow
+from app.policies.models import COLUMN_TYPES, KINDS, TOPICS, Article, ArticleDraft, Faq
+from app.web.time import as_utc, utcnow
 
 PER_PAGE = 10
 
@@ -45,6 +45,204 @@ class ListPage:
         return self.page < self.pages
 
 
+# ---------------------------------------------------------------- the public pages' plain rows
+# The public list and article pages read plain column values into small frozen dataclasses: no ORM
+# identity map, no eager-loaded relationships, and the list never reads bodies. The API and the tests keep
+# the ORM functions above and below (``browse_articles``, ``get_public_article`` ...).
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """What one card of the public list shows."""
+
+    slug: str
+    kind: str
+    title: str
+    summary: str | None
+    doc_number: str | None
+    issuer: str | None
+    published_on: date | None
+    validity: str | None
+    venue: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+_CARD_COLUMNS = (
+    Article.slug,
+    Article.kind,
+    Article.title,
+    Article.summary,
+    Article.doc_number,
+    Article.issuer,
+    Article.published_on,
+    Article.validity,
+    Article.venue,
+)
+
+
+def _browse_conditions(kind=None, topic=None, validity=None, year=None, now=None) -> list:
+    """The list filters (None: not filtered) and the public clause, as SQL conditions."""
+    conditions = [Article.public_clause(now)]
+    if kind is not None:
+        conditions.append(Article.kind == kind)
+    if topic is not None:
+        conditions.append(Article.topic == topic)
+    if validity is not None:
+        conditions.append(Article.validity == validity)
+    if year is not None:
+        conditions.append(extract("year", Article.published_on) == year)
+    return conditions
+
+
+# The cards statements are built once per set of filters in use, with bound parameters for the filter values,
+# the time and the page: building a select costs more than running it (~0.3 ms against ~0.15 ms).
+_FILTER_NAMES = ("kind", "topic", "validity", "year")
+_NOW = bindparam("now", type_=Article.publish_at.type)
+_card_statements: dict[tuple[bool, ...], tuple] = {}
+
+
+def _cards_statements(used: tuple[bool, ...]) -> tuple:
+    """(page of cards with the total, the count alone) for the filters marked in ``used``."""
+    statements = _card_statements.get(used)
+    if statements is None:
+        params = (bindparam(name) if on else None for name, on in zip(_FILTER_NAMES, used, strict=True))
+        conditions = _browse_conditions(*params, now=_NOW)
+        page = (
+            select(*_CARD_COLUMNS, func.count().over())
+            .where(*conditions)
+            .order_by(Article.published_on.desc(), Article.id.desc())
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+        )
+        statements = _card_statements[used] = (page, select(func.count(Article.id)).where(*conditions))
+    return statements
+
+
+def browse_cards(
+    kind: str | None = None,
+    topic: str | None = None,
+    validity: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ListPage:
+    """``browse_articles`` as cards, in one statement: the total comes with the rows (a window count).
+
+    Only a page past the end (no rows, so no total) asks for the count on its own.
+    """
+    filters = zip(_FILTER_NAMES, (kind, topic, validity, year), strict=True)
+    values = {name: value for name, value in filters if value}
+    page_stmt, count_stmt = _cards_statements(tuple(name in values for name in _FILTER_NAMES))
+    values["now"] = utcnow()
+    rows = db.session.execute(page_stmt, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    if rows:
+        total = rows[0][-1]
+    elif page > 1:
+        total = db.session.scalar(count_stmt, values) or 0
+    else:
+        total = 0
+    items = [ArticleCard(*row[:-1]) for row in rows]
+    return ListPage(items=items, total=total, page=page, pages=max(1, -(-total // per_page)))
+
+
+_CARDS_BY_SLUG = select(*_CARD_COLUMNS).where(
+    Article.slug.in_(bindparam("slugs", expanding=True)), Article.public_clause(_NOW)
+)
+
+
+def public_cards_by_slug(slugs: list[str]) -> dict[str, ArticleCard]:
+    """Map slug -> card for those of ``slugs`` that are public."""
+    if not slugs:
+        return {}
+    rows = db.session.execute(_CARDS_BY_SLUG, {"slugs": list(slugs), "now": utcnow()})
+    return {row.slug: ArticleCard(*row) for row in rows}
+
+
+def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
+    """``list_public_articles`` as cards (the public list page)."""
+    if q:
+        filters = _search_filters(kind, topic, validity, year)
+        return _search_public(q, filters, page, per_page, public_cards_by_slug)
+    return browse_cards(kind, topic, validity, year, page, per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedArticle:
+    """A published article's page fields, due or not: ``is_due()`` is checked per request, so it may be
+    kept for the content generation (a scheduled item shows once its time has come, with no change to
+    the row)."""
+
+    id: int
+    kind: str
+    title: str
+    slug: str
+    summary: str | None
+    plain_language: str | None
+    body: str | None
+    topic: str
+    doc_number: str | None
+    issuer: str | None
+    written_on: date | None
+    published_on: date | None
+    validity: str | None
+    replaced_by_id: int | None
+    policy_id: int | None
+    venue: str | None
+    source: str | None
+    publish_at: datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def column_type(self) -> str:
+        return COLUMN_TYPES.get(self.kind, "")
+
+    @property
+    def is_superseded(self) -> bool:  # as Article.is_superseded
+        return self.kind == "policy" and self.validity in ("已修订", "已废止")
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+
+
+class PublishedLink(NamedTuple):
+    """A link to another published article (an interpretation's policy, a replacement), due or not."""
+
+    slug: str
+    title: str
+    doc_number: str | None
+    publish_at: datetime | None
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+
+
+def published_link(article_id: int | None) -> PublishedLink | None:
+    """The link to the published article ``article_id``, due or not (check ``is_due``)."""
+    if article_id is None:
+        return None
+    stmt = select(Article.slug, Article.title, Article.doc_number, Article.publish_at).where(
+        Article.id == article_id, Article.published.is_(True)
+    )
+    row = db.session.execute(stmt).first()
+    return PublishedLink(*row) if row is not None else None
+
+
+_PAGE_COLUMNS = tuple(getattr(Article, name) for name in PublishedArticle.__dataclass_fields__)
+
+
+def published_article(slug: str) -> PublishedArticle | None:
+    """The published article with ``slug``, due or not (check ``is_due``)."""
+    stmt = select(*_PAGE_COLUMNS).where(Article.slug == slug, Article.published.is_(True))
+    row = db.session.execute(stmt).first()
+    return PublishedArticle(*row) if row is not None else None
+
+
 def browse_articles(
     kind: str | None = None,
     topic: str | None = None,
@@ -54,15 +252,8 @@ def browse_articles(
     per_page: int = PER_PAGE,
 ) -> ListPage:
     """List public articles, newest first, filtered in the database (no query text)."""
-    stmt = select(Article).where(Article.public_clause())
-    if kind:
-        stmt = stmt.where(Article.kind == kind)
-    if topic:
-        stmt = stmt.where(Article.topic == topic)
-    if validity:
-        stmt = stmt.where(Article.validity == validity)
-    if year:
-        stmt = stmt.where(extract("year", Article.published_on) == year)
+    filters = (value or None for value in (kind, topic, validity, year))
+    stmt = select(Article).where(*_browse_conditions(*filters))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // per_page))
     stmt = stmt.order_by(Article.published_on.desc(), Article.id.desc())
@@ -76,8 +267,12 @@ def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int =
     Hits are checked against the database, so an item unpublished a moment ago never shows even if the
     index has not caught up yet.
     """
+    return _search_public(q, filters, page, per_page, public_articles_by_slug)
+
+
+def _search_public(q: str, filters: dict, page: int, per_page: int, by_slug) -> ListPage:
     result = indexing.search_articles(q, filters, page, per_page)
-    found = public_articles_by_slug([hit.id for hit in result.hits])
+    found = by_slug([hit.id for hit in result.hits])
     items, highlights = [], {}
     for hit in result.hits:
         article = found.get(hit.id)
@@ -98,9 +293,13 @@ def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int =
 def list_public_articles(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
     """Search when there is query text, browse the database otherwise."""
     if q:
-        filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
-        return search_public_articles(q, {k: v for k, v in filters.items() if v}, page, per_page)
+        return search_public_articles(q, _search_filters(kind, topic, validity, year), page, per_page)
     return browse_articles(kind, topic, validity, year, page, per_page)
+
+
+def _search_filters(kind, topic, validity, year) -> dict:
+    filters = {"article_kind": kind, "topic": topic, "validity": validity, "year": year}
+    return {k: v for k, v in filters.items() if v}
 
 
 def public_years() -> list[int]:

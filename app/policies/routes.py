@@ -39,7 +39,7 @@ def _list_url(filters: dict, page: int) -> str:
 def list_articles():
     """List public articles with filters and search; fragments for live search and "加载更多"."""
     filters = list_filters()
-    result = queries.list_public_articles(
+    result = queries.list_public_cards(
         filters["q"], filters["kind"], filters["topic"], filters["status"], filters["year"], filters["page"]
     )
     context = {
@@ -67,20 +67,37 @@ def faq():
     return render("policies/faq_list.html", "policies/_faq_results.html", q=q, groups=groups)
 
 
+# Longer slugs are never made (validation.make_slug); such a URL is looked up without being remembered.
+MEMO_SLUG_MAX = 200
+
+
 @bp.get("/policies/<slug>")
 def show_article(slug: str):
     """Show one public article with its metadata, interpretations, related FAQ and news."""
-    article = queries.get_public_article(slug)
-    if article is None:
+    if len(slug) <= MEMO_SLUG_MAX:
+        article, policy, replacement = public_memo_for("policies.article", slug, lambda: _published(slug))
+    else:
+        article, policy, replacement = _published(slug)
+    if article is None or not article.is_due():
         abort(404)
-    policy = queries.public_article(article.policy_id) if article.kind == "interpretation" else None
     return render(
         "policies/article_detail.html",
         article=article,
-        policy=policy,
-        replacement=queries.public_article(article.replaced_by_id) if article.is_superseded else None,
+        policy=policy if policy is not None and policy.is_due() else None,
+        replacement=replacement if replacement is not None and replacement.is_due() else None,
         **public_memo_for("policies.related", article.id, lambda: _related(article)),
     )
+
+
+def _published(slug: str) -> tuple:
+    """The published article ``slug`` and the published documents it links to (plain values, kept until
+    public content changes; whether each is due yet is checked per request)."""
+    article = queries.published_article(slug)
+    if article is None:
+        return None, None, None
+    policy = queries.published_link(article.policy_id) if article.kind == "interpretation" else None
+    replacement = queries.published_link(article.replaced_by_id) if article.is_superseded else None
+    return article, policy, replacement
 
 
 def _related(article) -> dict:

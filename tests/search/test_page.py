@@ -83,3 +83,66 @@ def test_header_search_box_points_here(client, corpus):
     """The site header's search form submits to /search (GET, name=q)."""
     body = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in body and 'name="q"' in body
+
+
+def test_page_urls_are_werkzeugs_urls(app):
+    """The results' page URLs (q encoded once, the rest appended) are exactly what url_for builds."""
+    from flask import url_for
+
+    from app.search.routes import _page_url_builder
+
+    queries = ["明水", "烈士 陵园", "a&b c+#/?=%", "mingshui", "'\"<>", "  x  ", "１２３"]
+    with app.test_request_context("/search"):
+        for q in queries:
+            for kind in ("", "place", "faq"):
+                for exact in (False, True):
+                    page_url = _page_url_builder(q, kind, exact)
+                    for n in (1, 2, 7):
+                        for k in (None, "", "article", "service"):
+                            got = page_url(n) if k is None else page_url(n, k)
+                            k = kind if k is None else k
+                            expected = url_for(
+                                "search.search_page",
+                                q=q,
+                                kind=k or None,
+                                page=n if n > 1 else None,
+                                exact=1 if exact else None,
+                            )
+                            assert got == expected, (q, kind, exact, n, k)
+
+
+def test_kind_tabs_and_paging_keep_query_category_and_exact(client, provider, place_doc):
+    """Tabs, 加载更多 and next/prev carry q, the category, the page and 仍搜索's exact=1."""
+    provider.add(*[place_doc(f"P{i:02d}", f"红色村庄{i:02d}号") for i in range(25)])
+    provider.reindex()
+    q = "%E7%BA%A2%E8%89%B2%E6%9D%91%E5%BA%84"
+    body = client.get(f"/search?q={q}&kind=place&page=2&exact=1").get_data(as_text=True)
+    assert f'href="/search?q={q}&amp;exact=1" >全部</a>' in body
+    assert f'<a href="/search?q={q}&amp;kind=place&amp;exact=1" aria-current="true">地名</a>' in body
+    assert f'hx-get="/search?q={q}&amp;kind=place&amp;page=3&amp;exact=1"' in body
+    assert f'<a href="/search?q={q}&amp;kind=place&amp;exact=1" rel="prev">上一页</a>' in body
+    assert f'<a href="/search?q={q}&amp;kind=place&amp;page=3&amp;exact=1" rel="next">下一页</a>' in body
+
+
+def test_hit_meta_line_matches_the_former_template_expression(app):
+    """The meta line the view joins is what the template's list/select/join expression rendered."""
+    from flask import render_template_string
+
+    from app.search.routes import hit_meta
+
+    former = (
+        "{% set meta = [f.get('town'), f.get('category'), f.get('era'), f.get('validity'), f.get('topic'),"
+        " (f.get('year') ~ '年') if f.get('year') else None]|select|list %}{{ meta|join(' · ') }}"
+    )
+    cases = [
+        {},
+        {"town": "明水街道", "category": "烈士陵园", "era": "解放战争时期"},
+        {"validity": "现行有效", "topic": "彩礼治理", "year": 2024},
+        {"town": "", "category": None, "year": 0, "topic": "A & <b>"},
+        {"year": "2023", "era": "抗日战争时期", "title": "不显示"},
+    ]
+    with app.test_request_context():
+        for fields in cases:
+            assert render_template_string("{{ hit_meta(f) }}", f=fields, hit_meta=hit_meta) == (
+                render_template_string(former, f=fields)
+            ), fields
