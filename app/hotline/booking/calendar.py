@@ -23,6 +23,7 @@ from app.hotline.booking.models import (
     HotlineSetting,
     Slot,
 )
+from app.web.caching import public_memo_for
 from app.web.time import CHINA_TZ, local_day_bounds, local_now, utcnow
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,10 @@ def opening_status(now: datetime | None = None) -> dict:
     """Whether the hotline phone is answered now, and today's hours (config HOTLINE_OPENING_HOURS)."""
     current = local_now(now)
     hours = current_app.config["HOTLINE_OPENING_HOURS"]
-    workday = is_workday(current.date())
+    day = current.date()
+    # Kept until the closures, make-up days or settings change (they bump the content generation): the
+    # public intro page asked the database twice on every view (issue 12).
+    workday = public_memo_for("hotline.workday", day, lambda: is_workday(day))
     is_open = workday and any(start <= f"{current:%H:%M}" < end for start, end in hours)
     return {
         "open": is_open,

@@ -134,3 +134,21 @@ def test_opening_status(app):
     assert calendar.opening_status(at.replace(hour=22))["open"] is False
     calendar.add_closure(monday, "放假")
     assert calendar.opening_status(at)["open"] is False
+
+
+def test_opening_status_follows_make_up_days_and_removed_closures(app):
+    """The workday answer is kept per content generation: adding a 调休 day or removing a closure shows at once."""
+    from datetime import datetime
+
+    monday = _monday_in_future()
+    at = datetime.combine(monday, time(9, 0), tzinfo=CHINA_TZ)
+    closure = calendar.add_closure(monday, "临时闭馆")
+    assert calendar.opening_status(at)["open"] is False
+    calendar.remove_closure(closure)
+    assert calendar.opening_status(at)["open"] is True
+    saturday = at + timedelta(days=5)
+    assert calendar.opening_status(saturday)["workday"] is False
+    extra = calendar.add_extra_workday(saturday.date(), 0, "调休")
+    assert calendar.opening_status(saturday)["open"] is True
+    calendar.remove_extra_workday(extra)
+    assert calendar.opening_status(saturday)["workday"] is False
