@@ -87,6 +87,23 @@ def test_if_none_match_answers_304_and_junk_answers_200(client):
         assert response.status_code == 200, junk
 
 
+def test_rendered_pages_answer_conditional_requests_after_compression(app, client):
+    """Without the page cache, Flask answers If-None-Match itself, against the final (coded) ETag."""
+    app.extensions["zq_page_cache_on"] = False  # every request below is rendered
+    for encoding, suffix in (("identity", ""), ("gzip", ":gzip"), ("br", ":br")):
+        first = client.get("/policies/faq", headers={"Accept-Encoding": encoding})
+        etag = first.headers["ETag"]
+        assert first.status_code == 200 and etag.endswith(f'{suffix}"'), (encoding, etag)
+        again = client.get("/policies/faq", headers={"Accept-Encoding": encoding, "If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", encoding
+        other = client.get("/policies/faq", headers={"Accept-Encoding": encoding, "If-None-Match": '"stale"'})
+        assert other.status_code == 200 and other.data == first.data, encoding
+    # The plain ETag does not stand for the gzip body, nor the other way round.
+    plain = client.get("/policies/faq", headers={"Accept-Encoding": "identity"}).headers["ETag"]
+    crossed = client.get("/policies/faq", headers={"Accept-Encoding": "gzip", "If-None-Match": plain})
+    assert crossed.status_code == 200 and crossed.headers["Content-Encoding"] == "gzip"
+
+
 @pytest.mark.slow  # ~9 s: every GET route twice (anonymous, then staff of every role)
 def test_staff_and_personal_pages_are_private_no_store(app, client, login_as):
     """Walking url_map: signed-in staff get no-store on every GET (never public); anonymous non-public pages too."""
