@@ -7,7 +7,20 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Index, Row, bindparam, exists, func, literal_column, null, select, union_all
+from sqlalchemy import (
+    Index,
+    Integer,
+    Row,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -160,8 +173,10 @@ _PAGE_ROW = (
 
 def _page_list(tag: str, table, texts, numbers, position, ident, where):
     """One branch of the lists UNION: tag, three texts, three numbers, then the sort position and id."""
-    texts = [*texts, *[null()] * (3 - len(texts))]
-    numbers = [*numbers, *[null()] * (3 - len(numbers))]
+    # Typed NULLs: PostgreSQL types a column of NULLs in the first branches as text, then refuses to
+    # unite it with the photos' integers.
+    texts = [*texts, *[cast(null(), Text)] * (3 - len(texts))]
+    numbers = [*numbers, *[cast(null(), Integer)] * (3 - len(numbers))]
     return (
         select(
             literal_column(f"'{tag}'").label("tag"),
