@@ -1,8 +1,9 @@
 """Highlighting is escaped first and only then marked: indexed text can never inject markup."""
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.search import search
+from app.search.highlight import Needles, mark, snippet
 
 
 def test_script_in_indexed_text_comes_out_escaped(provider, place_doc):
@@ -43,3 +44,40 @@ def test_pinyin_queries_mark_the_matching_characters(corpus):
     """mingshui marks 明水 in the title; initials mark the spelled characters."""
     assert str(search("mingshui").hits[0].title).startswith("<mark>明水</mark>")
     assert "<mark>长白山</mark>" in str(search("cbs").hits[0].title)
+
+
+def _reference_mark(text, spans):
+    """The marking as markupsafe builds it: every piece through ``escape``, each match in <mark>."""
+    out, last = [], 0
+    for a, b in spans:
+        out += [escape(text[last:a]), Markup("<mark>%s</mark>") % text[a:b]]
+        last = b
+    return Markup("").join([*out, escape(text[last:])])
+
+
+def test_marking_escapes_every_piece_exactly_as_markupsafe():
+    """``mark`` escapes its pieces without markupsafe objects: the same text for every special character,
+    around, inside and between matches, and a single Markup for the result."""
+    needles = Needles([["烈士"], ["a&b"]])
+    cases = {
+        "<b>烈士</b> & 'x' \"y\"": [(3, 5)],
+        "烈士<烈士>烈士": [(0, 2), (3, 5), (6, 8)],
+        "x a&b <a&b> 烈士's": [(2, 5), (7, 10), (12, 14)],
+        "&amp;&lt;&#39;&#34;": [],
+        "": [],
+    }
+    for text, spans in cases.items():
+        marked = mark(text, needles)
+        assert isinstance(marked, Markup)
+        assert str(marked) == str(_reference_mark(text, spans)), text
+
+
+def test_snippet_window_is_marked_on_the_folded_window():
+    """The snippet marks its window through the folded text of the whole field (traditional, full-width)."""
+    needles = Needles([["烈士"], ["ab"]])
+    body = "前" * 40 + "烈士陵園 ＡＢ <烈士>" + "后" * 80
+    out = str(snippet({"summary": "", "body": body}, needles))
+    assert out.startswith("…") and out.endswith("…")
+    assert "<mark>烈士</mark>陵園 <mark>ＡＢ</mark> &lt;<mark>烈士</mark>&gt;" in out
+    assert str(snippet({"keywords": ["甲", "烈士"]}, needles)) == "甲；<mark>烈士</mark>"
+    assert str(snippet({"aliases": ["<乙>"]}, Needles([["丙"]]))) == "&lt;乙&gt;"
