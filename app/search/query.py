@@ -231,7 +231,7 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
     needles = Needles(groups)
     hits = []
     for docnum, km in ranked:
-        data = dict(searcher.stored_fields(docnum).get("data") or {})
+        data = dict(view.stored_data(docnum))
         if km is not None and math.isfinite(km):
             data["distance_km"] = round(km, 2)
         hits.append(make_hit(data, (scores or {}).get(docnum, 0.0), needles))
