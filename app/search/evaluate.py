@@ -10,7 +10,9 @@ which is replaced whenever the index changes.
 """
 
 import heapq
+import itertools
 import math
+import operator
 import threading
 
 from pyroaring import FrozenBitMap
@@ -60,6 +62,7 @@ class IndexView:
         self._df: dict = {}
         self._cols: dict = {}
         self._stored: dict = {}
+        self._levels: dict = {}
         self._live = None
         self.deletions = self.reader.has_deletions()
 
@@ -151,6 +154,21 @@ class IndexView:
                 self._tf.clear()
             found = self._tf[key] = postings.frequencies(self.reader, field, term)
         return found
+
+    def tf_levels(self, field: str, term: str) -> dict:
+        """The documents per term frequency capped at 10 (``min(tf, 10)``, 0 left out), once per searcher."""
+        key = (field, term)
+        levels = self._levels.get(key)
+        if levels is None:
+            if len(self._levels) > MAX_CACHED // 4:
+                self._levels.clear()
+            docs: dict = {}
+            for doc, freq in self.tf(field, term).items():
+                level = min(freq, 10)
+                if level:
+                    docs.setdefault(level, []).append(doc)
+            levels = self._levels[key] = {level: FrozenBitMap(ids) for level, ids in docs.items()}
+        return levels
 
     def terms(self, field: str) -> list[str]:
         """Every term of ``field`` (names for did-you-mean), read once per searcher."""
@@ -368,39 +386,45 @@ def score(view: IndexView, matched, groups, per_group, exact: str) -> dict[int, 
     boosts = dict(FIELD_BOOSTS, **PINYIN_BOOSTS, **INITIAL_BOOSTS)
     several = len(groups) > 1
     for number, (group, gf) in enumerate(zip(groups, per_group, strict=True)):
-        if number == 0 and len(matched) >= SPLIT_FROM:
-            _first_group_by_parts(scores, matched, gf, boosts, several)
-        else:
-            if several:
-                for doc in union(gf.values()) & matched:
-                    scores[doc] += WORD_WEIGHT
-            for field, docs in gf.items():
-                boost = boosts.get(field, 1.0)
-                for doc in docs & matched:
-                    scores[doc] += boost
         seg = group[0]
+        body = None  # (documents found in the body, the bigram whose frequency counts, its weight)
         if is_cjk(seg[0]) and len(seg) > 1:
             body_docs = gf.get("body", EMPTY) & matched
             if body_docs:
                 # The rarest bigram's frequency approximates the phrase frequency cheaply.
                 rarest = min(dict.fromkeys(bigrams(seg)), key=lambda t: len(view.ids("body", t)))
-                tf = view.tf("body", rarest)
-                weight = BODY_TF_WEIGHT / len(groups)
-                for doc in body_docs:
-                    scores[doc] += weight * min(tf.get(doc, 0), 10)
+                body = (body_docs, rarest, BODY_TF_WEIGHT / len(groups))
+        if number == 0 and len(matched) >= SPLIT_FROM:
+            _first_group_by_parts(view, scores, matched, gf, boosts, several, body)
+            continue
+        if several:
+            for doc in union(gf.values()) & matched:
+                scores[doc] += WORD_WEIGHT
+        for field, docs in gf.items():
+            boost = boosts.get(field, 1.0)
+            for doc in docs & matched:
+                scores[doc] += boost
+        if body:
+            body_docs, rarest, weight = body
+            tf = view.tf("body", rarest)
+            for doc in body_docs:
+                scores[doc] += weight * min(tf.get(doc, 0), 10)
     if exact:
         for doc in view.ids("title_exact", exact) & matched:
             scores[doc] += EXACT_TITLE_BOOST
     return scores
 
 
-def _first_group_by_parts(scores: dict, matched, gf: dict, boosts: dict, several: bool) -> None:
-    """The first group's word weight and field boosts, added per part of ``matched`` instead of per document.
+def _first_group_by_parts(
+    view: IndexView, scores: dict, matched, gf: dict, boosts: dict, several, body
+) -> None:
+    """The first group's additions (word weight, field boosts, body frequency) per part of ``matched``.
 
-    Every document starts at 0.0, and the documents found in the same fields get the same additions in
-    the same order (word weight, then each field's boost in ``gf`` order), so one sum per part gives each
-    of them exactly the float the per-document loop gives. A large match set has a few dozen parts at
-    most (bitmap operations) instead of one dictionary update per document and field.
+    Every document starts at 0.0, and the documents found in the same fields with the same (capped) body
+    frequency get the same additions in the same order (word weight, each field's boost in ``gf`` order,
+    then the frequency bonus), so one sum per part gives each of them exactly the float the per-document
+    loop gives. A large match set has a few dozen parts (bitmap operations) instead of one dictionary
+    update per document and field.
     """
     splits = ([(WORD_WEIGHT, union(gf.values()))] if several else []) + [
         (boosts.get(field, 1.0), docs) for field, docs in gf.items()
@@ -413,9 +437,16 @@ def _first_group_by_parts(scores: dict, matched, gf: dict, boosts: dict, several
             for total, piece in ((start + boost, part & docs), (start, part - docs))
             if piece
         ]
+    levels = view.tf_levels("body", body[1]) if body else {}
     for total, part in parts:
         if total:
             scores.update(dict.fromkeys(part, total))
+        if body:
+            in_body = part & body[0]
+            for level, docs in levels.items():
+                piece = in_body & docs
+                if piece:
+                    scores.update(dict.fromkeys(piece, total + body[2] * level))
 
 
 def order(view: IndexView, matched, scores, sort: str, near, limit: int):
@@ -438,10 +469,15 @@ def order(view: IndexView, matched, scores, sort: str, near, limit: int):
         return [(d, km) for km, _s, d in ranked]
     scores = scores or {}
     rank = view.date_rank()
-    # Equal scores: newest first (articles), then index order.
-    return [
-        (d, None) for d in heapq.nsmallest(limit, matched, key=lambda d: (-scores.get(d, 0.0), rank[d], d))
-    ]
+    # Equal scores: newest first (articles), then index order. The keys are built as tuples by C
+    # iterators (no Python call per document); they sort exactly as the key (-score, rank, document).
+    keys = zip(
+        map(operator.neg, map(scores.get, matched, itertools.repeat(0.0))),
+        map(rank.__getitem__, matched),
+        matched,
+        strict=True,
+    )
+    return [(d, None) for _score, _rank, d in heapq.nsmallest(limit, keys)]
 
 
 def _neg_date(value) -> str:
