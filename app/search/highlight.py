@@ -1,11 +1,14 @@
 """Highlighting: escape first, then wrap matches in <mark>; the result is Markup."""
 
+import functools
+
 from markupsafe import Markup, escape
 
-from app.search.analysis import bigrams, char_readings, fold, is_cjk
+from app.search.analysis import bigrams, char_readings, fold, is_cjk, unfolded_pattern
 
 SNIPPET_CHARS = 90
 SNIPPET_LEAD = 24
+LONG_TEXT = 256  # characters; longer texts are searched for the first match without folding them
 
 
 class Needles:
@@ -27,6 +30,11 @@ class Needles:
 
     def __bool__(self) -> bool:
         return bool(self.literal or self.pinyin)
+
+    @functools.cached_property
+    def first(self):
+        """A compiled pattern finding the first literal match in unfolded text (built once per query)."""
+        return unfolded_pattern(self.literal)
 
 
 def _literal_spans(mirror: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -130,6 +138,19 @@ def mark(text: str, needles: Needles, *, pinyin: bool = False, mirror: str | Non
     return Markup("".join(out))  # noqa: S704 - every piece escaped by _escape, the tags are ours
 
 
+def _first_match(text: str, needles: Needles) -> int:
+    """Where ``fold(text)`` first holds a literal needle (-1: nowhere).
+
+    A long text (a body runs to thousands of characters) is searched with the query's pattern instead of
+    being folded whole: folding costs ~60 ns a character, the pattern is compiled once per query.
+    """
+    if len(text) > LONG_TEXT:
+        found = needles.first.search(text)
+        return found.start() if found else -1
+    mirror = fold(text)
+    return min((p for p in (mirror.find(n) for n in needles.literal) if p != -1), default=-1)
+
+
 def _snippet_texts(data: dict):
     """The texts a snippet may come from, in order, each built only when reached."""
     yield data.get("summary") or ""
@@ -142,15 +163,11 @@ def snippet(data: dict, needles: Needles) -> Markup:
     """A short excerpt around the first match in summary/body/keywords/aliases, marked."""
     if needles.literal:
         for text in _snippet_texts(data):
-            if not text:
-                continue
-            mirror = fold(text)
-            positions = [p for p in (mirror.find(n) for n in needles.literal) if p != -1]
-            if positions:
-                first = min(positions)
+            first = _first_match(text, needles) if text else -1
+            if first != -1:
                 start = max(0, first - SNIPPET_LEAD)
                 end = min(len(text), start + SNIPPET_CHARS)
-                body = mark(text[start:end], needles, mirror=mirror[start:end])
+                body = mark(text[start:end], needles)
                 return (
                     (Markup("…") if start else Markup("")) + body + (Markup("…") if end < len(text) else "")
                 )

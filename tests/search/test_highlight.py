@@ -81,3 +81,39 @@ def test_snippet_window_is_marked_on_the_folded_window():
     assert "<mark>烈士</mark>陵園 <mark>ＡＢ</mark> &lt;<mark>烈士</mark>&gt;" in out
     assert str(snippet({"keywords": ["甲", "烈士"]}, needles)) == "甲；<mark>烈士</mark>"
     assert str(snippet({"aliases": ["<乙>"]}, Needles([["丙"]]))) == "&lt;乙&gt;"
+
+
+def test_first_match_is_found_in_unfolded_text_where_folding_would_find_it():
+    """``unfolded_pattern`` finds the first position at which ``fold(text)`` holds a needle, for
+    traditional characters, full-width and upper-case letters, tone marks and regex metacharacters."""
+    import random
+
+    from app.search.analysis import fold, unfolded_pattern
+
+    alphabet = "烈士陵園园陵烈紀念纪念館馆ａＡaBbｓS.*+?[](){}|^$\\é，,。 "
+    needle_sets = [["烈士"], ["陵园", "纪念馆"], ["a.b", "s"], ["(?"], ["念"], ["ab", "士陵"], ["é"]]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        needles = [fold(n) for n in rng.choice(needle_sets)]
+        found = unfolded_pattern(needles).search(text)
+        expected = [p for p in (fold(text).find(n) for n in needles) if p != -1]
+        assert (found.start() if found else None) == (min(expected) if expected else None), (text, needles)
+    assert unfolded_pattern([]).search("任何文字") is None
+
+
+def test_long_texts_give_the_snippet_folding_them_would(monkeypatch):
+    """Texts over LONG_TEXT are searched with the query's pattern: the same window, marks and ellipses."""
+    from app.search import highlight
+
+    needles = Needles([["烈士陵园"], ["ab"]])
+    datas = [
+        {"summary": "无关" * 200, "body": "甲" * 300 + "烈士陵園ＡＢ" + "乙" * 300},
+        {"summary": "", "body": "丙" * 400 + "Ab" + "烈士陵园" * 3},
+        {"summary": "x" * 300, "body": "y" * 300, "keywords": ["烈士陵园"]},
+        {"summary": "z" * 300},
+    ]
+    fast = [str(snippet(data, needles)) for data in datas]
+    assert "<mark>烈士陵園ＡＢ</mark>" in fast[0] and fast[2] == "<mark>烈士陵园</mark>"
+    monkeypatch.setattr(highlight, "LONG_TEXT", 10**9)
+    assert [str(snippet(data, needles)) for data in datas] == fast
