@@ -112,20 +112,21 @@ def _merge(spans):
     return merged
 
 
-def mark(text: str, needles: Needles, *, pinyin: bool = False, mirror: str | None = None) -> Markup:
-    """Escape ``text`` and wrap every match of ``needles`` in <mark>.
-
-    ``mirror``: ``fold(text)`` when the caller already has it (folding keeps offsets, so a slice of a
-    folded text is the folded slice).
-    """
+def mark(text: str, needles: Needles, *, pinyin: bool = False) -> Markup:
+    """Escape ``text`` and wrap every match of ``needles`` in <mark>."""
     text = text or ""
     if not needles or not text:
         return escape(text)
-    spans = _literal_spans(fold(text) if mirror is None else mirror, needles.literal)
+    return Markup(_marked(text, needles, pinyin))  # noqa: S704 - escaped by _marked, the tags are ours
+
+
+def _marked(text: str, needles: Needles, pinyin: bool = False) -> str:
+    """``str(mark(text, needles))`` for a non-empty ``text``: each piece escaped, matches in <mark>."""
+    spans = _literal_spans(fold(text), needles.literal)
     if pinyin and needles.pinyin:
         spans += _pinyin_spans(text, needles.pinyin)
     if not spans:
-        return escape(text)
+        return _escape(text)
     out = []
     last = 0
     for a, b in _merge(spans):
@@ -135,7 +136,7 @@ def mark(text: str, needles: Needles, *, pinyin: bool = False, mirror: str | Non
         out.append("</mark>")
         last = b
     out.append(_escape(text[last:]))
-    return Markup("".join(out))  # noqa: S704 - every piece escaped by _escape, the tags are ours
+    return "".join(out)
 
 
 def _first_match(text: str, needles: Needles) -> int:
@@ -167,10 +168,8 @@ def snippet(data: dict, needles: Needles) -> Markup:
             if first != -1:
                 start = max(0, first - SNIPPET_LEAD)
                 end = min(len(text), start + SNIPPET_CHARS)
-                body = mark(text[start:end], needles)
-                return (
-                    (Markup("…") if start else Markup("")) + body + (Markup("…") if end < len(text) else "")
-                )
+                lead, tail = "…" if start else "", "…" if end < len(text) else ""
+                return Markup(lead + _marked(text[start:end], needles) + tail)  # noqa: S704 - escaped
     text = next((t for t in _snippet_texts(data) if t), "")
     if len(text) > SNIPPET_CHARS:
         return escape(text[:SNIPPET_CHARS]) + Markup("…")
