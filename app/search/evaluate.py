@@ -196,13 +196,28 @@ class IndexView:
         """Per document number, its place among the dates (0 = newest; undated documents last)."""
         ranks = self._cols.get("date-rank")
         if ranks is None:
-            dates = self.column("date")
-            order = sorted(range(len(dates)), key=lambda d: _neg_date(dates[d]))
-            ranks = [0] * len(dates)
+            order = self.date_order()
+            ranks = [0] * len(order)
             for position, doc in enumerate(order):
                 ranks[doc] = position
             self._cols["date-rank"] = ranks
         return ranks
+
+    def date_order(self) -> list[int]:
+        """Every document number, newest first (undated last), equal dates in index order."""
+        order = self._cols.get("date-order")
+        if order is None:
+            dates = self.column("date")
+            order = self._cols["date-order"] = sorted(range(len(dates)), key=lambda d: _neg_date(dates[d]))
+        return order
+
+    def name_order(self) -> list[int]:
+        """Every document number by name pinyin (``sort_key``), equal keys in index order."""
+        order = self._cols.get("name-order")
+        if order is None:
+            keys = self.column("sort_key")
+            order = self._cols["name-order"] = sorted(range(len(keys)), key=keys.__getitem__)
+        return order
 
     def column(self, field: str) -> list:
         """Values of a sortable column for every document number, across every segment.
@@ -452,6 +467,8 @@ def _first_group_by_parts(
 def order(view: IndexView, matched, scores, sort: str, near, limit: int):
     """The first ``limit`` document numbers in the requested order (with distances for ``near``)."""
     if sort == "name":
+        if walk_pays(matched, limit, view.reader.doc_count_all()):
+            return [(d, None) for d in first_in(view.name_order(), matched, limit)]
         col = view.column("sort_key")
         return [(d, None) for d in heapq.nsmallest(limit, matched, key=lambda d: (col[d], d))]
     if sort == "newest":
@@ -467,6 +484,9 @@ def order(view: IndexView, matched, scores, sort: str, near, limit: int):
 
         ranked = heapq.nsmallest(limit, ((dist(d), -(scores or {}).get(d, 0.0), d) for d in matched))
         return [(d, km) for km, _s, d in ranked]
+    if not scores and walk_pays(matched, limit, view.reader.doc_count_all()):
+        # Every score is 0.0 (browsing without words): the order is the date rank alone.
+        return [(d, None) for d in first_in(view.date_order(), matched, limit)]
     scores = scores or {}
     rank = view.date_rank()
     # Equal scores: newest first (articles), then index order. The keys are built as tuples by C
@@ -478,6 +498,26 @@ def order(view: IndexView, matched, scores, sort: str, near, limit: int):
         strict=True,
     )
     return [(d, None) for _score, _rank, d in heapq.nsmallest(limit, keys)]
+
+
+def walk_pays(matched, limit: int, documents: int) -> bool:
+    """Whether walking a precomputed order for the first ``limit`` of ``matched`` beats selecting them.
+
+    The walk tests about ``limit * documents / len(matched)`` documents for membership (C), the selection
+    builds a key for each of ``matched`` (browsing 9,000 entries: ~1.5 ms).
+    """
+    return limit > 0 and len(matched) ** 2 >= limit * documents
+
+
+def first_in(order: list[int], matched, limit: int) -> list[int]:
+    """The first ``limit`` documents of ``order`` that are in ``matched``."""
+    found = []
+    for doc in order:
+        if doc in matched:
+            found.append(doc)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _neg_date(value) -> str:
