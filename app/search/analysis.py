@@ -116,6 +116,32 @@ def fold(text: str) -> str:
     return text.translate(_FOLD) if text else ""
 
 
+@functools.cache
+def _fold_sources() -> dict[str, str]:
+    """Per folded character, every other character that folds to it (the inverse of ``fold``)."""
+    sources: dict[str, str] = {}
+    for src, dst in _FOLD.items():
+        sources[dst] = sources.get(dst, "") + chr(src)
+    return sources
+
+
+def unfolded_pattern(needles) -> re.Pattern:
+    """A pattern that matches ``text`` exactly where ``fold(text)`` holds one of the (folded) ``needles``.
+
+    ``fold`` maps character to character, so a match in the text is a match in its folded mirror at the
+    same offsets, and ``search`` finds the first of them without folding the whole text.
+    """
+    sources = _fold_sources()
+
+    def one(ch: str) -> str:
+        chars = (ch if fold(ch) == ch else "") + sources.get(ch, "")
+        if len(chars) == 1:
+            return re.escape(chars)
+        return "[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)"
+
+    return re.compile("|".join("".join(one(ch) for ch in needle) for needle in needles) or "(?!)")
+
+
 def normalize_query(text: str) -> str:
     """Fold a user query: OpenCC phrase conversion first, then per-character folding; truncated."""
     text = (text or "")[: MAX_QUERY_CHARS * 4]

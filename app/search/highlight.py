@@ -1,11 +1,14 @@
 """Highlighting: escape first, then wrap matches in <mark>; the result is Markup."""
 
+import functools
+
 from markupsafe import Markup, escape
 
-from app.search.analysis import bigrams, char_readings, fold, is_cjk
+from app.search.analysis import bigrams, char_readings, fold, is_cjk, unfolded_pattern
 
 SNIPPET_CHARS = 90
 SNIPPET_LEAD = 24
+LONG_TEXT = 256  # characters; longer texts are searched for the first match without folding them
 
 
 class Needles:
@@ -27,6 +30,11 @@ class Needles:
 
     def __bool__(self) -> bool:
         return bool(self.literal or self.pinyin)
+
+    @functools.cached_property
+    def first(self):
+        """A compiled pattern finding the first literal match in unfolded text (built once per query)."""
+        return unfolded_pattern(self.literal)
 
 
 def _literal_spans(mirror: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -79,7 +87,19 @@ def _match_initials(readings, start: int, key: str) -> int | None:
     return start + len(key)
 
 
-MARKED = Markup("<mark>%s</mark>")
+def _escape(text: str) -> str:
+    """``str(markupsafe.escape(text))`` for a plain ``str``, without building a ``Markup`` per piece.
+
+    The same five replacements as markupsafe (``&`` first); ``mark`` escapes a few pieces per title and
+    snippet (20 hits a page) and wraps the joined result in one ``Markup``.
+    """
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def _merge(spans):
@@ -97,42 +117,60 @@ def mark(text: str, needles: Needles, *, pinyin: bool = False) -> Markup:
     text = text or ""
     if not needles or not text:
         return escape(text)
+    return Markup(_marked(text, needles, pinyin))  # noqa: S704 - escaped by _marked, the tags are ours
+
+
+def _marked(text: str, needles: Needles, pinyin: bool = False) -> str:
+    """``str(mark(text, needles))`` for a non-empty ``text``: each piece escaped, matches in <mark>."""
     spans = _literal_spans(fold(text), needles.literal)
     if pinyin and needles.pinyin:
         spans += _pinyin_spans(text, needles.pinyin)
+    if not spans:
+        return _escape(text)
     out = []
     last = 0
     for a, b in _merge(spans):
-        out.append(escape(text[last:a]))
-        out.append(MARKED % text[a:b])  # one escaping format instead of two Markup concatenations
+        out.append(_escape(text[last:a]))
+        out.append("<mark>")
+        out.append(_escape(text[a:b]))
+        out.append("</mark>")
         last = b
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _first_match(text: str, needles: Needles) -> int:
+    """Where ``fold(text)`` first holds a literal needle (-1: nowhere).
+
+    A long text (a body runs to thousands of characters) is searched with the query's pattern instead of
+    being folded whole: folding costs ~60 ns a character, the pattern is compiled once per query.
+    """
+    if len(text) > LONG_TEXT:
+        found = needles.first.search(text)
+        return found.start() if found else -1
+    mirror = fold(text)
+    return min((p for p in (mirror.find(n) for n in needles.literal) if p != -1), default=-1)
+
+
+def _snippet_texts(data: dict):
+    """The texts a snippet may come from, in order, each built only when reached."""
+    yield data.get("summary") or ""
+    yield data.get("body") or ""
+    yield "；".join(data.get("keywords") or ())
+    yield "；".join(data.get("aliases") or ())
 
 
 def snippet(data: dict, needles: Needles) -> Markup:
     """A short excerpt around the first match in summary/body/keywords/aliases, marked."""
-    candidates = [
-        data.get("summary") or "",
-        data.get("body") or "",
-        "；".join(data.get("keywords") or ()),
-        "；".join(data.get("aliases") or ()),
-    ]
     if needles.literal:
-        for text in candidates:
-            if not text:
-                continue
-            mirror = fold(text)
-            positions = [p for p in (mirror.find(n) for n in needles.literal) if p != -1]
-            if positions:
-                first = min(positions)
+        for text in _snippet_texts(data):
+            first = _first_match(text, needles) if text else -1
+            if first != -1:
                 start = max(0, first - SNIPPET_LEAD)
                 end = min(len(text), start + SNIPPET_CHARS)
-                body = mark(text[start:end], needles)
-                return (
-                    (Markup("…") if start else Markup("")) + body + (Markup("…") if end < len(text) else "")
-                )
-    text = next((t for t in candidates if t), "")
+                lead, tail = "…" if start else "", "…" if end < len(text) else ""
+                return Markup(lead + _marked(text[start:end], needles) + tail)  # noqa: S704 - escaped
+    text = next((t for t in _snippet_texts(data) if t), "")
     if len(text) > SNIPPET_CHARS:
         return escape(text[:SNIPPET_CHARS]) + Markup("…")
     return escape(text)

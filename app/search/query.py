@@ -231,9 +231,9 @@ def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, fo
     needles = Needles(groups)
     hits = []
     for docnum, km in ranked:
-        data = dict(searcher.stored_fields(docnum).get("data") or {})
+        data = view.stored_data(docnum)  # shared: make_hit copies what it keeps
         if km is not None and math.isfinite(km):
-            data["distance_km"] = round(km, 2)
+            data = {**data, "distance_km": round(km, 2)}
         hits.append(make_hit(data, (scores or {}).get(docnum, 0.0), needles))
     facet_counts = {name: ev.facet_counts(view, matched, name, FILTER_FIELDS[name]) for name in facets}
     result = SearchResult(

@@ -82,3 +82,39 @@ def test_bounded_scoring_keeps_the_exact_order_of_full_scoring(monkeypatch, prov
         (q, n): [(h.id, h.score) for h in search(q, per_page=n).hits] for q in queries for n in (1, 3, 6)
     }
     assert bounded == full
+
+
+def _scores(ev, q, kinds=None):
+    from app.search import query as qm
+    from app.search.engine import state
+
+    groups = qm.query_groups(qm.normalize_query(q))
+    view = ev.IndexView.for_searcher(state().store.searcher())
+    matched, per_group, _complete = ev.evaluate(view, groups, kinds, {}, qm.FILTER_FIELDS)
+    return ev.score(view, matched, groups, per_group, "".join(s for g in groups for s in g))
+
+
+def test_scoring_by_field_parts_gives_every_document_the_same_float(monkeypatch, provider, place_doc):
+    """Large match sets add the first word's weight and field boosts once per part of documents found in
+    the same fields: every score is the float the per-document additions give (one word, several words,
+    pinyin with its prefix fields, exact names, body frequency), and so is every page."""
+    from app.search import evaluate as ev
+
+    provider.add(
+        place_doc("t", "红旗渠", aliases=["红渠"], body="红旗渠。"),
+        place_doc("tb", "红旗渠纪念馆", keywords=["纪念"], body="红旗渠红旗渠红旗渠纪念"),
+        place_doc("a", "甲", aliases=["红旗渠旧址"], summary="红旗渠纪念"),
+        place_doc("k", "乙", keywords=["红旗渠"], summary="红旗渠", body="红旗渠" * 12),
+        *(place_doc(f"b{n}", f"丙{n}", body="红旗渠纪念" * n) for n in range(1, 8)),
+        place_doc("h", "洪奇村", summary="红"),
+    )
+    provider.reindex()
+    queries = ("红旗渠", "红", "红旗渠 纪念", "纪念 红旗渠", "hongqiqu", "hqq", "hong qi", "丙3")
+    monkeypatch.setattr(ev, "SPLIT_FROM", 10**9)
+    per_document = {q: _scores(ev, q) for q in queries}
+    pages = {q: [(h.id, h.score) for h in search(q, per_page=6).hits] for q in queries}
+    monkeypatch.setattr(ev, "SPLIT_FROM", 0)
+    by_parts = {q: _scores(ev, q) for q in queries}
+    assert by_parts == per_document
+    assert all(by_parts[q] for q in ("红旗渠", "红旗渠 纪念", "hongqiqu"))
+    assert {q: [(h.id, h.score) for h in search(q, per_page=6).hits] for q in queries} == pages

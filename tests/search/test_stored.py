@@ -1,0 +1,43 @@
+"""A hit's stored data is decoded once per searcher: bounded, and never kept across index changes."""
+
+from app.search import evaluate as ev
+from app.search import search
+from app.search.engine import state
+
+
+def _view():
+    return ev.IndexView.for_searcher(state().store.searcher())
+
+
+def test_stored_data_is_read_once_per_searcher(monkeypatch, provider, place_doc):
+    """Repeating a search reads no document from the index again; a change shows at once."""
+    provider.add(place_doc("A", "红旗渠", body="红旗渠。"), place_doc("B", "红旗渠纪念馆"))
+    provider.reindex()
+    assert [str(h.title) for h in search("红旗渠").hits] == [
+        "<mark>红旗渠</mark>",
+        "<mark>红旗渠</mark>纪念馆",
+    ]
+
+    reads = []
+    searcher = state().store.searcher()
+    original = searcher.stored_fields
+    monkeypatch.setattr(searcher, "stored_fields", lambda n: reads.append(n) or original(n))
+    first = search("红旗渠", page=1)
+    assert reads == [] and len(first.hits) == 2
+    assert first.hits[0].fields is not _view().stored_data(0)  # callers get copies
+
+    provider.add(place_doc("A", "红旗渠旧址", body="红旗渠。"))
+    provider.reindex()
+    assert [str(h.title) for h in search("红旗渠").hits] == [
+        "<mark>红旗渠</mark>旧址",
+        "<mark>红旗渠</mark>纪念馆",
+    ]
+    assert reads == [] and len(_view()._stored) == 2  # read through the new searcher, once each
+
+
+def test_stored_data_cache_is_bounded(monkeypatch, provider, place_doc):
+    provider.add(*(place_doc(f"P{n}", f"红旗渠{n}号") for n in range(6)))
+    provider.reindex()
+    monkeypatch.setattr(ev, "MAX_STORED", 3)
+    assert len(search("红旗渠", per_page=6).hits) == 6
+    assert 0 < len(_view()._stored) <= 3
