@@ -5,6 +5,7 @@
 set -euo pipefail
 base=${1:?usage: bench/lighthouse.sh BASE_URL [OUT_DIR]}
 out=${2:-$(mktemp -d)}
+mkdir -p "$out"
 here=$(cd "$(dirname "$0")" && pwd)
 lighthouse="$here/node_modules/.bin/lighthouse"
 [ -x "$lighthouse" ] || { echo "run: npm ci --prefix bench"; exit 1; }
