@@ -58,7 +58,33 @@ SNAPSHOT_FIELDS = (
 )
 
 
-class Article(db.Model):
+def is_due(publish_at: datetime | None, now: datetime | None = None) -> bool:
+    """An item without a release time, or whose time has come."""
+    return publish_at is None or as_utc(publish_at) <= (now or utcnow())
+
+
+class ArticleLabels:
+    """What an article's kind and validity say, for the model and the public page's plain copy
+    (``queries.PublishedArticle``)."""
+
+    __slots__ = ()
+    kind: str
+    validity: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def column_type(self) -> str:
+        return COLUMN_TYPES.get(self.kind, "")
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.kind == "policy" and self.validity in ("已修订", "已废止")
+
+
+class Article(ArticleLabels, db.Model):
     """A policy document, interpretation, news item or initiative."""
 
     __tablename__ = "articles"
@@ -107,14 +133,6 @@ class Article(db.Model):
         back_populates="article", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
-
-    @property
-    def column_type(self) -> str:
-        return COLUMN_TYPES.get(self.kind, "")
-
     @classmethod
     def public_clause(cls, now: datetime | None = None):
         """SQL condition for "residents may see this": published and due (the query form of ``is_public``).
@@ -126,9 +144,7 @@ class Article(db.Model):
 
     def is_public(self, now: datetime | None = None) -> bool:
         """Published and due: the only state residents, search, the sitemap and the API may see."""
-        now = now or utcnow()
-        due = self.publish_at is None or as_utc(self.publish_at) <= now
-        return bool(self.published) and due
+        return bool(self.published) and is_due(self.publish_at, now)
 
     def is_scheduled(self, now: datetime | None = None) -> bool:
         return (
@@ -149,10 +165,6 @@ class Article(db.Model):
     def slug_locked(self) -> bool:
         """Slugs never change once an article has been public: links must keep working."""
         return self.first_published_at is not None
-
-    @property
-    def is_superseded(self) -> bool:
-        return self.kind == "policy" and self.validity in ("已修订", "已废止")
 
     def publish(self, now: datetime | None = None) -> None:
         now = now or utcnow()

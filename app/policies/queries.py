@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.policies import indexing
-from app.policies.models import COLUMN_TYPES, KINDS, TOPICS, Article, ArticleDraft, Faq
-from app.web.time import as_utc, utcnow
+from app.policies.models import KINDS, TOPICS, Article, ArticleDraft, ArticleLabels, Faq, is_due
+from app.web.time import utcnow
 
 PER_PAGE = 10
 
@@ -52,7 +52,7 @@ class ListPage:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleCard:
+class ArticleCard(ArticleLabels):
     """What one card of the public list shows."""
 
     slug: str
@@ -64,10 +64,6 @@ class ArticleCard:
     published_on: date | None
     validity: str | None
     venue: str | None
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
 
 
 _CARD_COLUMNS = (
@@ -170,7 +166,7 @@ def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, p
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedArticle:
+class PublishedArticle(ArticleLabels):
     """A published article's page fields, due or not: ``is_due()`` is checked per request, so it may be
     kept for the content generation (a scheduled item shows once its time has come, with no change to
     the row)."""
@@ -194,20 +190,8 @@ class PublishedArticle:
     source: str | None
     publish_at: datetime | None
 
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
-
-    @property
-    def column_type(self) -> str:
-        return COLUMN_TYPES.get(self.kind, "")
-
-    @property
-    def is_superseded(self) -> bool:  # as Article.is_superseded
-        return self.kind == "policy" and self.validity in ("已修订", "已废止")
-
     def is_due(self, now: datetime | None = None) -> bool:
-        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+        return is_due(self.publish_at, now or utcnow())
 
 
 class PublishedLink(NamedTuple):
@@ -219,7 +203,7 @@ class PublishedLink(NamedTuple):
     publish_at: datetime | None
 
     def is_due(self, now: datetime | None = None) -> bool:
-        return self.publish_at is None or as_utc(self.publish_at) <= (now or utcnow())
+        return is_due(self.publish_at, now or utcnow())
 
 
 def published_link(article_id: int | None) -> PublishedLink | None:
