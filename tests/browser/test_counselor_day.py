@@ -93,7 +93,9 @@ def test_phone_day_today_poll_saved_view_and_snippet(page, counselor, browser_lo
 def test_desktop_case_page_has_two_columns(desktop_page, counselor, browser_login, axe_violations):
     """At 1366×768 the details and actions sit beside the notes and timeline."""
     page = desktop_page
-    _, case = make_booking_case(start=utcnow() + timedelta(hours=2), nickname="桌面")
+    # Noon today (China time), so it is on 今日 whatever the hour: "in two hours" is tomorrow after 22:00.
+    noon = local_day_bounds(local_today())[0] + timedelta(hours=12)
+    _, case = make_booking_case(start=noon, nickname="桌面")
     browser_login(page, "day-counselor", PASSWORD)
     assert page.url.endswith("/console/hotline/")
     page.click(f"a.case-card:has-text('{case.number}')")
