@@ -13,7 +13,9 @@ rendered, per-generation memos warm: what ``after-cold`` measures from outside),
 - ``floor``: a route of this app returning the same constant page, counted as a public page (every
   per-request hook: request id and access line, metrics, guards, session, security and cache headers,
   ETag, compression);
-- ``layout``: that route rendering ``base.html`` with no content.
+- ``layout``: that route rendering ``base.html`` with no content;
+- ``warm: …``: the detail pages with the page cache on (``CACHE_URL=simple``), answered by the front
+  (``app/web/front.py``) before Flask: key, generation read, lookup, access line and metrics.
 
 Figures are process CPU time (not wall time), the minimum over ``--repeats`` rounds of ``--requests``
 requests, rounds of all pages interleaved, so a busy machine inflates them less; quote the ratios.
@@ -36,11 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+WARM = ("home /", "policy article", "place page")  # page_bench's detail pages, also measured from the cache
 CONSTANT = "<!doctype html><html lang=zh-CN><title>bare</title><p>ok</p></html>"
 
 
 def apps():
-    """(bare app, this app with the floor and layout routes added)."""
+    """(bare app, this app with the floor and layout routes added, this app with the page cache on)."""
     from flask import Flask
 
     from app import create_app
@@ -53,10 +56,11 @@ def apps():
     site = create_app()
     site.get("/__bench/floor", endpoint="bench_floor")(lambda: CONSTANT)
     site.get("/__bench/layout", endpoint="bench_layout")(lambda: render("base.html"))
+    cached = create_app({"CACHE_URL": "simple"})
     for handler in logging.getLogger().handlers:  # the access lines go nowhere, as they are still made
         if hasattr(handler, "setStream"):
             handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 (for the life of the process)
-    return bare, site
+    return bare, site, cached
 
 
 def main() -> None:
@@ -73,7 +77,7 @@ def main() -> None:
 
     _workdir, env = page_bench.prepare(argparse.Namespace(instance=args.instance, entries=args.entries))
     os.environ.update({**env, "CACHE_URL": "null"})
-    bare, site = apps()
+    bare, site, cached = apps()
     pages = {
         "bare": (bare, "/", {}),
         "floor": (site, "/__bench/floor", {}),
@@ -81,6 +85,8 @@ def main() -> None:
     }
     for label, (path, headers) in page_bench.sample_paths(env).items():
         pages[label] = (site, path, headers)
+    for label in WARM:
+        pages[f"warm: {label}"] = (cached, *pages[label][1:])
     if args.only:
         wanted = set(args.only.split(",")) | {"bare"}
         pages = {label: page for label, page in pages.items() if label in wanted}
@@ -101,7 +107,10 @@ def main() -> None:
             for _ in range(args.requests):
                 client.get(path, headers=headers)
             best[label] = min(best[label], (time.process_time() - started) / args.requests * 1000)
-    print(f"CPU ms per request, min of {args.repeats} x {args.requests}, page cache off (CACHE_URL=null)")
+    print(
+        f"CPU ms per request, min of {args.repeats} x {args.requests}, page cache off (CACHE_URL=null)"
+        " except the warm: rows"
+    )
     print(f"{'page':28s} {'ms':>7s} {'x bare':>7s} {'bytes sent':>10s}")
     for label, ms in best.items():
         print(f"{label:28s} {ms:7.3f} {ms / best['bare']:7.1f} {sizes[label]:10d}")
