@@ -40,14 +40,20 @@ def _search_args() -> dict:
     return params
 
 
+# werkzeug's URL builder encodes query values with ``urlencode`` and these safe characters (werkzeug.urls).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def _url_with(params: dict, base: str | None = None, **changes) -> str:
-    """The /places/ URL for ``params`` with ``changes`` applied (empty and default values dropped)."""
+    """The /places/ URL for ``params`` with ``changes`` applied (empty and default values dropped), encoded
+    as ``url_for`` encodes it: from a remembered ``base`` it costs a fraction of the URL builder, which
+    cannot keep URLs holding visitors' search words."""
     merged = {**params, **changes}
     if merged.get("sort") == "relevance":
         merged["sort"] = ""
     if merged.get("page") == 1:
         merged["page"] = ""
-    query = urlencode([(k, v) for k, v in merged.items() if v not in ("", None)])
+    query = urlencode([(k, v) for k, v in merged.items() if v not in ("", None)], safe=_QUERY_SAFE)
     base = base or url_for("places.list_places")
     return f"{base}?{query}" if query else base
 
@@ -121,17 +127,6 @@ def facet_counts():
     )
 
 
-# werkzeug's URL builder encodes query values with ``urlencode`` and these safe characters (werkzeug.urls).
-_QUERY_SAFE = "!$'()*,/:;?@"
-
-
-def _search_link(base: str, **args: str) -> str:
-    """``url_for("places.list_places", **args)`` from its remembered ``base``, encoded as werkzeug does: the
-    place page links each person, event and its 镇街 to a search (5-10 links, ~20 µs each through the
-    URL builder, which cannot keep URLs holding visitors' search words)."""
-    return f"{base}?{urlencode(list(args.items()), safe=_QUERY_SAFE)}"
-
-
 @bp.get("/places/<code>")
 def show_place(code: str):
     """Show one published place with its story, photos, sources and related places (plain values)."""
@@ -142,7 +137,7 @@ def show_place(code: str):
     return render(
         "places/place_detail.html",
         place=place,
-        search_link=lambda **args: _search_link(base, **args),
+        search_link=lambda **args: _url_with({}, base, **args),  # persons, events, 镇街: 5-10 links
         related=public_memo_for("places.related", place.code, lambda: queries.related_places(place)),
     )
 

@@ -235,14 +235,11 @@ def browse_articles(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> ListPage:
-    """List public articles, newest first, filtered in the database (no query text)."""
-    filters = (value or None for value in (kind, topic, validity, year))
-    stmt = select(Article).where(*_browse_conditions(*filters))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    stmt = stmt.order_by(Article.published_on.desc(), Article.id.desc())
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return ListPage(items=items, total=total, page=page, pages=pages)
+    """``browse_cards`` as entities (the API): newest first, filtered in the database (no query text)."""
+    cards = browse_cards(kind, topic, validity, year, page, per_page)
+    found = public_articles_by_slug([card.slug for card in cards.items])
+    items = [found[card.slug] for card in cards.items if card.slug in found]
+    return ListPage(items=items, total=cards.total, page=cards.page, pages=cards.pages)
 
 
 def search_public_articles(q: str, filters: dict, page: int = 1, per_page: int = PER_PAGE) -> ListPage:

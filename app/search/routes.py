@@ -1,6 +1,6 @@
 """The public site-wide search page."""
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
 from app.search.blueprint import bp
 from app.search.documents import KIND_LABELS
@@ -61,22 +61,16 @@ def _page_url_builder(q: str, kind: str, exact: bool):
     """``page_url(n, k=kind)``: the URL of results page ``n`` in category ``k`` ('' for all), for the template.
 
     The same URL as ``url_for('search.search_page', q=q, kind=k or None, page=n if n > 1 else None,
-    exact=1 if exact else None)``, which werkzeug builds in this order; the results build up to a dozen
-    (categories, 加载更多, pagination), so ``q`` is encoded once and the rest (a category key, a number) is
-    appended: none of them needs escaping.
+    exact=1 if exact else None)``, which werkzeug builds in this order (a test compares them); the results
+    build up to a dozen (categories, 加载更多, pagination), so ``q`` is encoded once and the rest (a category
+    key, a number) is appended: none of them needs escaping.
     """
-    if current_app.url_map.sort_parameters:  # werkzeug would reorder the parameters: build each in full
-        return lambda n, k=kind: url_for(
-            "search.search_page", q=q, kind=k or None, page=n if n > 1 else None, exact=1 if exact else None
-        )
+    base = url_for("search.search_page", q=q)
     tail = "&exact=1" if exact else ""
-    base: list[str] = []
 
     def page_url(n: int, k: str = kind) -> str:
-        if not base:
-            base.append(url_for("search.search_page", q=q))
         if k and k not in KIND_LABELS:
             raise ValueError(f"unknown search category {k!r}")
-        return f"{base[0]}{f'&kind={k}' if k else ''}{f'&page={n}' if n > 1 else ''}{tail}"
+        return f"{base}{f'&kind={k}' if k else ''}{f'&page={n}' if n > 1 else ''}{tail}"
 
     return page_url

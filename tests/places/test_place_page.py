@@ -188,9 +188,9 @@ def test_search_links_are_what_url_for_builds(app, value):
     """The place page's person, event and 镇街 links equal ``url_for`` for any text."""
     from flask import url_for
 
-    from app.places.routes import _search_link
+    from app.places.routes import _url_with
 
     with app.test_request_context("/"):
         base = url_for("places.list_places")
-        assert _search_link(base, q=value) == url_for("places.list_places", q=value)
-        assert _search_link(base, town=value) == url_for("places.list_places", town=value)
+        assert _url_with({}, base, q=value) == url_for("places.list_places", q=value)
+        assert _url_with({}, base, town=value) == url_for("places.list_places", town=value)
