@@ -53,7 +53,9 @@ def apps():
     bare = Flask("bare")
     bare.get("/")(lambda: CONSTANT)
     caching.PUBLIC_PAGES = caching.PUBLIC_PAGES | {"bench_floor", "bench_layout"}
-    site = create_app()
+    # Explicitly, not through the environment: ``app.config`` reads it when first imported, which is
+    # before ``CACHE_URL=null`` is set when this run has just built the instance.
+    site = create_app({"CACHE_URL": "null"})
     site.get("/__bench/floor", endpoint="bench_floor")(lambda: CONSTANT)
     site.get("/__bench/layout", endpoint="bench_layout")(lambda: render("base.html"))
     cached = create_app({"CACHE_URL": "simple"})
