@@ -5,6 +5,7 @@ content words jieba finds (question and function words dropped; a query made onl
 raw text). Distress words mark the result for the help card and switch off did-you-mean.
 """
 
+import copy
 import difflib
 import logging
 import math
@@ -212,9 +213,29 @@ def _search_once(raw, kinds, filters, page, per_page, sort, near, facets) -> Sea
     return result
 
 
+def _frozen(value):
+    """A hashable copy of a filter value (lists and dicts from query strings and the API)."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
 def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
-    searcher = state().store.searcher()
-    view = ev.IndexView.for_searcher(searcher)
+    view = ev.IndexView.for_searcher(state().store.searcher())
+    key = (folded, _frozen(groups), tuple(kinds), _frozen(filters), page, per_page, sort, near, tuple(facets))
+    try:
+        hash(key)
+    except TypeError:  # a filter value of an unexpected type: answer without the cache
+        return _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded)
+    stored = view.result(
+        key, lambda: _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded)
+    )
+    return copy.copy(stored)  # search() sets help, suggestion and groups on its answer
+
+
+def _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
     matched, per_group, complete = ev.evaluate(
         view, groups, kinds, filters, FILTER_FIELDS, fill=max(per_page, 10)
     )

@@ -41,3 +41,48 @@ def test_stored_data_cache_is_bounded(monkeypatch, provider, place_doc):
     monkeypatch.setattr(ev, "MAX_STORED", 3)
     assert len(search("红旗渠", per_page=6).hits) == 6
     assert 0 < len(_view()._stored) <= 3
+
+
+def test_repeated_query_is_answered_once_per_searcher(monkeypatch, provider, place_doc):
+    """The same query (same page, filters, sort) is ranked once per searcher; any change shows at once."""
+    provider.add(place_doc("A", "红旗渠", body="红旗渠。"), place_doc("B", "红旗渠纪念馆"))
+    provider.reindex()
+    ranked = []
+    original = ev.evaluate
+    monkeypatch.setattr(ev, "evaluate", lambda *a, **k: ranked.append(a[1]) or original(*a, **k))
+
+    first = search("红旗渠")
+    again = search("红旗渠")
+    assert len(ranked) == 1
+    assert [h.id for h in again.hits] == [h.id for h in first.hits] == ["A", "B"]
+    assert again is not first  # search() sets help and suggestion on its own copy
+
+    search("红旗渠", page=2)
+    search("红旗渠", filters={"town": ["明水街道"]})
+    search("红旗渠", sort="name")
+    search("红旗渠 ", facets=("town",))
+    assert len(ranked) == 5  # each differs from the first in something that shapes the answer
+
+    provider.add(place_doc("A", "红旗渠旧址", body="红旗渠。"))
+    provider.reindex()
+    assert [str(h.title) for h in search("红旗渠").hits][0] == "<mark>红旗渠</mark>旧址"
+    assert len(ranked) == 6  # a new searcher: ranked again
+
+
+def test_results_cache_is_bounded(monkeypatch, provider, place_doc):
+    provider.add(*(place_doc(f"P{n}", f"红旗渠{n}号") for n in range(6)))
+    provider.reindex()
+    monkeypatch.setattr(ev, "MAX_RESULTS", 3)
+    for n in range(6):
+        assert search(f"红旗渠{n}号").hits
+    assert 0 < len(_view()._results) <= 3
+
+
+def test_result_flags_of_one_answer_do_not_leak_into_the_next(provider, place_doc):
+    """A corrected or help-flagged answer is a copy: the cached one keeps its own flags."""
+    provider.add(place_doc("A", "红旗渠", body="红旗渠。"))
+    provider.reindex()
+    first = search("红旗渠")
+    first.suggestion, first.help = "别的", True
+    again = search("红旗渠")
+    assert again.suggestion is None and again.help is False
