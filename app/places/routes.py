@@ -127,10 +127,15 @@ def facet_counts():
     )
 
 
+CODE_MAX = 20  # place_names.code is String(20)
+
+
 @bp.get("/places/<code>")
 def show_place(code: str):
     """Show one published place with its story, photos, sources and related places (plain values)."""
-    place = queries.place_page(code)
+    if len(code) > CODE_MAX:  # no such entry; not remembered
+        abort(404)
+    place = public_memo_for("places.page", code, lambda: queries.place_page(code))
     if place is None:
         abort(404)
     base = url_for("places.list_places")

@@ -21,7 +21,7 @@ from flask_caching.backends import NullCache
 from flask_compress import Compress
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
-from sqlalchemy import BigInteger, event, update
+from sqlalchemy import BigInteger, event, inspect, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -74,6 +74,9 @@ PUBLIC_CONTENT_TABLES = frozenset(
         "hotline_settings",
     }
 )
+# Columns of other tables that public pages show: a place page names its reviewer (users.display_name).
+# A change to them bumps the generation too; other changes to those rows (a sign-in) do not.
+PUBLIC_COLUMNS = {"users": ("display_name",)}
 MAX_CACHED_QUERY = 512  # bytes of query string; longer URLs are answered normally but never cached
 MAX_CACHED_BODY = 512 * 1024
 PRIVATE = "private, no-store"
@@ -174,7 +177,14 @@ def _touches_public_content(session: Session) -> bool:
         table = getattr(type(obj), "__tablename__", None)
         if table in PUBLIC_CONTENT_TABLES:
             return True
+        shown = PUBLIC_COLUMNS.get(table)
+        if shown and obj in session.dirty and any(_changed(obj, column) for column in shown):
+            return True
     return False
+
+
+def _changed(obj, column: str) -> bool:
+    return inspect(obj).attrs[column].history.has_changes()
 
 
 def _after_flush(session: Session, _context) -> None:

@@ -153,22 +153,41 @@ def test_place_page_without_optional_values(client, add_place):
         assert absent not in html
 
 
-def test_place_page_runs_two_statements(client, add_place, statements):
-    """A place page reads the entry and its four lists in two SQL statements (five with ORM loading)."""
+def test_place_page_runs_two_statements(app, client, add_place, statements):
+    """A place page reads the entry and its four lists in two SQL statements (five with ORM loading), once
+    per content generation: a second view reads nothing."""
     place = _rich_place(add_place)
     add_place("邻村纪念馆", latitude=36.712, longitude=117.522)
-    assert client.get(f"/places/{place.code}").status_code == 200  # related places are kept after this
+    code, name = place.code, place.name
+    with app.test_request_context("/"):
+        statements.clear()
+        assert queries.place_page(code).name == name
+        assert len(statements) == 2, statements
+    assert client.get(f"/places/{code}").status_code == 200
     statements.clear()
-    html = client.get(f"/places/{place.code}").get_data(as_text=True)
+    html = client.get(f"/places/{code}").get_data(as_text=True)
     assert "邻村纪念馆" in html and "正门" in html
-    assert len(statements) == 2, statements
-    statements.clear()
+    assert statements == []
     assert client.get("/places/ZQ-0000").status_code == 404
+    assert len(statements) == 1, statements
+    assert client.get("/places/" + "Z" * 21).status_code == 404  # longer than any code: not looked up
     assert len(statements) == 1, statements
 
 
+def test_place_page_shows_a_renamed_reviewer(client, make_user, make_place, publish):
+    """The reviewer's name is part of the page kept per generation: renaming the account shows at once."""
+    from app.accounts.services import update_user
+
+    author = make_user(roles=("archivist",), username="rename-author")
+    reviewer = make_user(roles=("archivist",), username="rename-reviewer")
+    place = publish(make_place(author), author, reviewer)
+    assert reviewer.display_name in client.get(f"/places/{place.code}").get_data(as_text=True)
+    update_user(reviewer, "新的审核人姓名", ["archivist"])
+    assert "审核：新的审核人姓名（" in client.get(f"/places/{place.code}").get_data(as_text=True)
+
+
 def test_place_page_follows_list_edits(client, add_place):
-    """A changed source or a removed photo shows on the next view (nothing kept between requests)."""
+    """A changed source or a removed photo shows on the next view (the generation moved)."""
     place = _rich_place(add_place)
     assert "《章丘县志》（示例）" in client.get(f"/places/{place.code}").get_data(as_text=True)
     db.session.execute(db.delete(Photo).where(Photo.place_id == place.id))

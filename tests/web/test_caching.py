@@ -207,6 +207,22 @@ def test_content_generation_moves_only_for_public_content(app, make_user, make_a
     assert caching.current_generation() > before
 
 
+def test_generation_moves_for_a_shown_account_column_only(app, make_user):
+    """A display name appears on public pages (a place's reviewer): renaming bumps; a sign-in does not."""
+    from app.accounts.services import update_user
+    from app.extensions import db
+
+    user = make_user(roles=("archivist",))
+    before = caching.current_generation()
+    user.failed_logins = (user.failed_logins or 0) + 1
+    db.session.commit()
+    assert caching.current_generation() == before
+    update_user(user, user.display_name, ["archivist", "editor"])  # the same name, other roles
+    assert caching.current_generation() == before
+    update_user(user, "改过的姓名", ["archivist"])
+    assert caching.current_generation() > before
+
+
 def test_bad_input_gets_normal_answers_and_the_cache_stays_bounded(app, client):
     """Unknown codings, huge Range headers and 2,000-character query keys: 200, and no unbounded cache."""
     assert client.get("/", headers={"Accept-Encoding": "x-unknown, compress;q=0.5, *;q=0"}).status_code == 200
