@@ -12,6 +12,8 @@
   ``GUNICORN_CONTROL_SOCKET=off`` disables it.
 - No access log here: the app writes one JSON line per request with its request id (app/ops/logs.py),
   without query strings or booking references. Errors go to stderr (the journal under systemd).
+- Warm-up: each worker renders the main public pages once before it accepts connections (jieba's
+  dictionary, the search index, compiled templates; app/ops/warmup.py). ``GUNICORN_WARM_UP=0`` skips it.
 - Prometheus: every worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR`` (emptied at start), so
   ``/metrics`` counts all workers.
 """
@@ -58,3 +60,19 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Render the main public pages once before taking requests (app/ops/warmup.py).
+
+    ``GUNICORN_WARM_UP=0`` turns it off; an app without ``warm_up`` (the page benchmark's bare Flask
+    baseline) is left alone.
+    """
+    if os.environ.get("GUNICORN_WARM_UP", "1") == "0":
+        return
+    app = worker.wsgi
+    if getattr(app, "extensions", {}).get("zq_registry") is None:
+        return
+    from app.ops.warmup import warm_up
+
+    warm_up(app)

@@ -6,6 +6,7 @@ under gunicorn itself: ``url_for`` percent-encodes, a raw Chinese URL does not.
 """
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -79,6 +80,12 @@ def _get(url: str, headers=None):
         return exc.code, dict(exc.headers), exc.read().decode()
 
 
+class Server(str):
+    """The server's base URL, with its log file as ``log``."""
+
+    log: Path
+
+
 @pytest.fixture(scope="module")
 def gunicorn_server(app_config, tmp_path_factory):
     """gunicorn with gthread workers serving the app (APP_ENV=production) on the test database."""
@@ -133,7 +140,9 @@ def gunicorn_server(app_config, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("gunicorn did not answer:\n" + (tmp_path / "gunicorn.log").read_text())
             time.sleep(0.2)
-        yield base
+        server = Server(base)
+        server.log = tmp_path / "gunicorn.log"
+        yield server
     finally:
         process.terminate()
         try:
@@ -172,3 +181,10 @@ def test_pages_and_errors_under_gunicorn(gunicorn_server):
     assert status == 404 and headers["HX-Retarget"] == "#htmx-alert" and "页面不存在" in body
     status, headers, body = _get(gunicorn_server + "/console/", {"HX-Request": "true"})
     assert status == 401 and headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_worker_renders_the_main_pages_before_taking_requests(gunicorn_server):
+    """post_worker_init warms the worker (app/ops/warmup.py): every registered page, once, without errors."""
+    log = gunicorn_server.log.read_text()
+    assert re.search(r'"warm-up: [78] page\(s\) in \d+ ms"', log), log  # 8 when a place is published
+    assert "warm-up: /" not in log  # no page failed

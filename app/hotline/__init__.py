@@ -39,4 +39,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(hotline_cli)
     get_registry(app).sitemap.append(_sitemap)
+    get_registry(app).warm_up.append(lambda: ["/hotline/"])
     search_docs.init_app(app)

@@ -11,6 +11,13 @@ from app.web.caching import public_memo
 from app.web.registry import ConsoleEntry, HomeSection, SitemapEntry, get_registry
 
 
+def warm_up_paths() -> list[str]:
+    """The list, a search (jieba's dictionary and the index) and the first entry's page."""
+    paths = ["/places/", "/places/?q=烈士"]
+    code = queries.first_published_code()
+    return [*paths, f"/places/{code}"] if code else paths
+
+
 def init_app(app: Flask) -> None:
     """Register the places routes, console, CLI, search provider and registry entries."""
     app.register_blueprint(bp)
@@ -33,6 +40,7 @@ def init_app(app: Flask) -> None:
     registry = get_registry(app)
     registry.sitemap.append(sitemap_entries)
     registry.home.append(HomeSection("places/_home.html", home_context, order=30))
+    registry.warm_up.append(warm_up_paths)
     registry.demo.append(("20-places", demo.load))
     registry.console.append(
         ConsoleEntry(

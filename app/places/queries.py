@@ -473,6 +473,10 @@ def related_places(place: PlaceName | PlacePage, limit: int = 6) -> list[Related
     return list(found.values())[:limit]
 
 
+def first_published_code() -> str | None:
+    return db.session.scalar(select(PlaceName.code).where(PUBLISHED).order_by(PlaceName.id).limit(1))
+
+
 def published_count() -> int:
     return db.session.scalar(select(func.count()).select_from(PlaceName).where(PUBLISHED)) or 0
 

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     registry.cache_bypass.append(hooks.release_pending)
     registry.sitemap.append(hooks.sitemap_entries)
     registry.home.append(HomeSection("policies/_home.html", hooks.home_context, order=10))
+    registry.warm_up.append(lambda: ["/policies/", "/policies/faq"])
     registry.console.append(
         ConsoleEntry(
             "婚俗改革政策", "policies.console_list", ("editor",), "发布政策文件、解读、动态和倡议", 10

@@ -49,3 +49,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli.search_cli)
     get_registry(app).health["search"] = lambda: {**health(app), **outbox.lag(app)}
+    get_registry(app).warm_up.append(lambda: ["/search?q=彩礼"])

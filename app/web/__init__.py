@@ -6,6 +6,7 @@ from app.web import errors, routes, security, sessions, urls
 from app.web.access import ROLES
 from app.web.blueprint import bp
 from app.web.confirm import confirm_question
+from app.web.registry import get_registry
 from app.web.time import cn_date, cn_datetime
 
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?"),
         }
 
+    get_registry(app).warm_up.append(lambda: ["/"])
     app.add_template_global(confirm_question)
     app.jinja_env.filters["cn_datetime"] = cn_datetime
     app.jinja_env.filters["cn_date"] = cn_date

@@ -44,6 +44,9 @@ class Registry:
     # before-request hook owes housekeeping for that path.
     early_answer: list[Callable] = field(default_factory=list)
     cache_bypass: list[Callable[[str], bool]] = field(default_factory=list)
+    # Public paths each feature renders once when a server process starts (app/ops/warmup.py), so the
+    # first visitors after a start or a worker recycle do not pay for loading dictionaries and indexes.
+    warm_up: list[Callable[[], Iterable[str]]] = field(default_factory=list)
 
 
 def get_registry(app) -> Registry:
