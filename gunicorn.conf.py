@@ -65,14 +65,16 @@ def child_exit(server, worker):
 def post_worker_init(worker):
     """Render the main public pages once before taking requests (app/ops/warmup.py).
 
-    ``GUNICORN_WARM_UP=0`` turns it off; an app without ``warm_up`` (the page benchmark's bare Flask
-    baseline) is left alone.
+    ``GUNICORN_WARM_UP=0`` turns it off; an app without it (the page benchmark's bare Flask baseline, or
+    an older checkout it compares with) is left alone.
     """
     if os.environ.get("GUNICORN_WARM_UP", "1") == "0":
         return
     app = worker.wsgi
     if getattr(app, "extensions", {}).get("zq_registry") is None:
         return
-    from app.ops.warmup import warm_up
-
+    try:
+        from app.ops.warmup import warm_up
+    except ImportError:
+        return
     warm_up(app)
