@@ -32,6 +32,7 @@ import os
 import pstats
 import sys
 import time
+from itertools import cycle
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,29 +86,33 @@ def main() -> None:
         "floor": (site, "/__bench/floor", {}),
         "layout": (site, "/__bench/layout", {}),
     }
-    for label, (path, headers) in page_bench.sample_paths(env).items():
-        pages[label] = (site, path, headers)
+    for label, (path, headers, *rotation) in page_bench.sample_paths(env).items():
+        pages[label] = (site, rotation[0] if rotation else path, headers)
     for label in WARM:
         pages[f"warm: {label}"] = (cached, *pages[label][1:])
     if args.only:
         wanted = set(args.only.split(",")) | {"bare"}
         pages = {label: page for label, page in pages.items() if label in wanted}
-    clients = {
-        label: (app.test_client(), path, {"Accept-Encoding": "gzip", **headers})
+    clients = {  # a page's paths in turn: one, or the rotating row's distinct searches
+        label: (
+            app.test_client(),
+            cycle(path if isinstance(path, list) else [path]),
+            {"Accept-Encoding": "gzip", **headers},
+        )
         for label, (app, path, headers) in pages.items()
     }
     sizes = {}
-    for label, (client, path, headers) in clients.items():
+    for label, (client, paths, headers) in clients.items():
         for _ in range(20):
-            response = client.get(path, headers=headers)
+            response = client.get(next(paths), headers=headers)
             assert response.status_code == 200, (label, response.status_code)
         sizes[label] = len(response.data)
     best = dict.fromkeys(clients, float("inf"))
     for _ in range(args.repeats):
-        for label, (client, path, headers) in clients.items():
+        for label, (client, paths, headers) in clients.items():
             started = time.process_time()
             for _ in range(args.requests):
-                client.get(path, headers=headers)
+                client.get(next(paths), headers=headers)
             best[label] = min(best[label], (time.process_time() - started) / args.requests * 1000)
     print(
         f"CPU ms per request, min of {args.repeats} x {args.requests}, page cache off (CACHE_URL=null)"
@@ -117,11 +122,11 @@ def main() -> None:
     for label, ms in best.items():
         print(f"{label:28s} {ms:7.3f} {ms / best['bare']:7.1f} {sizes[label]:10d}")
     if args.profile:
-        client, path, headers = clients[args.profile]
+        client, paths, headers = clients[args.profile]
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.requests):
-            client.get(path, headers=headers)
+            client.get(next(paths), headers=headers)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
 

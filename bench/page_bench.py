@@ -54,6 +54,7 @@ app = Flask(__name__)
 def bare():
     return "<!doctype html><html lang=zh-CN><title>bare</title><p>ok</p></html>"
 """
+ROTATED_QUERIES = 2000  # distinct place-name searches in the rotating row
 APP_WSGI = "from app import create_app\n\napp = create_app()\n"
 # 0009 (issue 12) objects dropped from the database copy of a tree older than that migration.
 NEWER_MIGRATION = "0009_page_cache.py"
@@ -122,8 +123,12 @@ def sample_paths(env: dict) -> dict[str, tuple[str, dict]]:
     code = db.execute(
         "SELECT code FROM place_names WHERE status = 'published' AND latitude IS NOT NULL ORDER BY id LIMIT 1"
     ).fetchone()[0]
+    names = [
+        row[0] for row in db.execute("SELECT name FROM place_names WHERE status = 'published' ORDER BY id")
+    ]
     db.close()
     q = "/places/?q=" + quote("烈士")
+    distinct = [f"/places/?q={quote(name)}" for name in names[:: max(1, len(names) // ROTATED_QUERIES)]]
     return {
         "home /": ("/", {}),
         "policy article": (f"/policies/{quote(slug)}", {}),
@@ -133,6 +138,8 @@ def sample_paths(env: dict) -> dict[str, tuple[str, dict]]:
         "/places/?q=烈士 htmx": (q, {"HX-Request": "true"}),
         "/search?q=彩礼": ("/search?q=" + quote("彩礼"), {}),
         "/hotline/": ("/hotline/", {}),
+        # Every request a different place name (the caches of repeated queries do not help).
+        f"/places/?q= {len(distinct)} names": (distinct[0], {}, distinct),
     }
 
 
@@ -176,9 +183,20 @@ def start_server(name: str, tree: Path, workdir: Path, port: int, env: dict, wsg
     )
 
 
-def write_lua(path: Path, headers: dict[str, str]) -> Path:
-    lines = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
-    path.write_text(lines + "\n", encoding="utf-8")
+def write_lua(path: Path, headers: dict[str, str], rotation: list[str] | None = None) -> Path:
+    """A wrk script adding ``headers``; with ``rotation``, each request asks for the next of those paths
+    (each wrk thread starts at another place in the list, so no two ask for the same one together)."""
+    lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    if rotation:
+        paths = ", ".join(f'"{p}"' for p in rotation)
+        lines += [
+            f"local paths = {{{paths}}}",
+            "local threads = 0",
+            "function setup(thread) threads = threads + 1; thread:set('offset', threads * 997) end",
+            "local i = 0",
+            "function request() i = i + 1; return wrk.format(nil, paths[(offset + i) % #paths + 1]) end",
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -231,8 +249,9 @@ def measure(servers: dict[str, int], paths: dict, args, workdir: Path) -> dict:
     """For each page: the bare app before and after every server (interleaved); ratios to their mean."""
     results: dict = {}
     bare_url = f"http://127.0.0.1:{servers['bare']}/"
-    for label, (path, headers) in paths.items():
-        script = write_lua(workdir / "headers.lua", headers) if headers else None
+    for label, (path, headers, *rotation) in paths.items():
+        rotation = rotation[0] if rotation else None
+        script = write_lua(workdir / "headers.lua", headers, rotation) if headers or rotation else None
         bare = [run_wrk(bare_url, args.duration, args.connections)]
         results[label] = {"bare": bare}
         for name, port in servers.items():

@@ -24,7 +24,7 @@ from app.search.highlight import Needles
 from app.search.hits import FILTER_FIELDS, make_hit, page_count
 from app.search.index import IndexUnavailable, quiet_leaks
 from app.search.outbox import catch_up
-from app.search.spelling import best_name, homophone
+from app.search.spelling import best_name, homophone, shared_needed
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,7 @@ def _suggest_from_index(view, groups) -> str | None:
     cjk = _cjk_text(groups)
     latin = "".join(seg for g in groups for seg in g if not is_cjk(seg[0]) and seg.isalpha())
     if cjk:
-        return best_name(view.names_with_chars(cjk), cjk)
+        return best_name(view.names_near(cjk, shared_needed(cjk)), cjk)
     if len(latin) >= 3:
         heads: dict[str, str] = {}
         for term in view.terms("py"):

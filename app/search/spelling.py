@@ -98,6 +98,11 @@ def within_one(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def shared_needed(text: str) -> int:
+    """How many of ``text``'s characters a did-you-mean name must share with it (all but two)."""
+    return max(1, len(set(text)) - 2)
+
+
 def best_name(names, text: str) -> str | None:
     """Did-you-mean: a name with the same pinyin as ``text``, else one character off (3+ characters).
 
@@ -108,7 +113,7 @@ def best_name(names, text: str) -> str | None:
         return None
     keys = set(pinyin_keys(text))
     chars = set(text)
-    least = max(1, len(set(text)) - 2)
+    least = shared_needed(text)
     same, near = [], []
     for name in dict.fromkeys(names):
         if not name or name == text or abs(len(name) - len(text)) > 1 or len(chars & set(name)) < least:

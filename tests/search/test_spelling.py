@@ -61,3 +61,53 @@ def test_did_you_mean_needs_same_pinyin_or_one_character_off():
     assert best_name(names, "明水陵墓") == "明水陵园"
     assert best_name(names, "明水") is None
     assert within_one("三涧溪村", "三涧溪") and not within_one("三涧溪村", "三溪")
+
+
+HOMOPHONES = {"明": "名", "泉": "全", "溪": "西", "水": "税", "山": "衫", "龙": "隆", "园": "元", "家": "佳"}
+
+
+def test_did_you_mean_candidates_lose_no_answer(provider, place_doc):
+    """``names_near`` reads only the rarest characters' lists, yet ``best_name`` answers as from every name."""
+    import random
+
+    from app.search import evaluate as ev
+    from app.search.engine import state
+    from app.search.spelling import shared_needed
+
+    rng = random.Random(7)
+    base = [
+        "眼明泉村",
+        "三涧溪村",
+        "于家大院",
+        "明水陵园",
+        "龙山烈士陵园",
+        "黄河村",
+        "石匣村",
+        "侯家寨党支部旧址",
+    ]
+    names = list(dict.fromkeys(base + [rng.choice(base) + rng.choice("东西南北村园") for _ in range(30)]))
+    provider.add(*(place_doc(f"P{n}", name) for n, name in enumerate(names)))
+    provider.reindex()
+    view = ev.IndexView.for_searcher(state().store.searcher())
+    every = view.terms("names")
+    pool = "泉全溪西家村园陵水明山龙"
+    typed = set(names)
+    for name in names:
+        i = rng.randrange(len(name))
+        typed |= {
+            name[:i] + rng.choice(pool) + name[i + 1 :],
+            name[:i] + name[i + 1 :],
+            name[:i] + "村" + name[i:],
+        }
+        # Two homophones: such a name shares only its other characters with the text (眼名全村).
+        slips = [i for i, ch in enumerate(name) if ch in HOMOPHONES]
+        if len(slips) >= 2:
+            a, b = slips[:2]
+            typed.add(name[:a] + HOMOPHONES[name[a]] + name[a + 1 : b] + HOMOPHONES[name[b]] + name[b + 1 :])
+    answered = 0
+    for text in sorted(typed):
+        expected = best_name(every, text)
+        assert best_name(view.names_near(text, shared_needed(text)), text) == expected, text
+        answered += expected is not None
+    assert answered > 20  # the typos do find names
+    assert best_name(view.names_near("眼名全村", 2), "眼名全村") == "眼明泉村"
