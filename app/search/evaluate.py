@@ -38,6 +38,35 @@ COLUMN_DEFAULTS = {"sort_key": "", "date": "", "lat": NO_GEO, "lon": NO_GEO}
 EMPTY = FrozenBitMap()
 
 _TLS = threading.local()
+# The caches of an index snapshot (its directory and whoosh generation), shared by the views of all the
+# process's threads; the newest few snapshots are kept.
+_SHARED: dict[tuple, dict[str, dict]] = {}
+_SHARED_LOCK = threading.Lock()
+MAX_SNAPSHOTS = 3
+CACHE_NAMES = ("ids", "tf", "df", "cols", "stored", "levels", "results")
+
+
+def _snapshot_caches(searcher) -> dict[str, dict]:
+    """The caches of the snapshot ``searcher`` reads, created on first use.
+
+    Each thread has its own searcher (whoosh readers are not shared between threads), but what a view
+    derives from a snapshot is the same for all of them: posting sets, columns, stored data, answers.
+    Kept per thread it was built once per thread and held once per thread (~130 MB a thread at 10k
+    entries: a gthread worker of four threads grew to ~870 MB where one thread needed ~490 MB). A dict
+    read or write is atomic under the GIL; two threads may compute the same entry once each.
+    """
+    folder = getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
+    generation = searcher.reader().generation()  # None for an index without segments (an EmptyReader)
+    if folder is None or generation is None:  # nothing names the snapshot: nothing is shared
+        return {name: {} for name in CACHE_NAMES}
+    key = (str(folder), generation)
+    with _SHARED_LOCK:
+        caches = _SHARED.get(key)
+        if caches is None:
+            while len(_SHARED) >= MAX_SNAPSHOTS:
+                _SHARED.pop(next(iter(_SHARED)))
+            caches = _SHARED[key] = {name: {} for name in CACHE_NAMES}
+        return caches
 
 
 def union(sets) -> FrozenBitMap:
@@ -53,19 +82,20 @@ def intersection(sets) -> FrozenBitMap:
 
 
 class IndexView:
-    """Cached posting sets, term frequencies and column values for one searcher."""
+    """Cached posting sets, term frequencies and column values for one searcher (this thread's), the
+    caches shared with the other threads' views of the same snapshot."""
 
     def __init__(self, searcher):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self._ids: dict = {}
-        self._tf: dict = {}
-        self._df: dict = {}
-        self._cols: dict = {}
-        self._stored: dict = {}
-        self._levels: dict = {}
-        self._results: dict = {}
-        self._live = None
+        caches = _snapshot_caches(searcher)
+        self._ids: dict = caches["ids"]
+        self._tf: dict = caches["tf"]
+        self._df: dict = caches["df"]
+        self._cols: dict = caches["cols"]
+        self._stored: dict = caches["stored"]
+        self._levels: dict = caches["levels"]
+        self._results: dict = caches["results"]
         self.deletions = self.reader.has_deletions()
 
     @classmethod
@@ -77,9 +107,19 @@ class IndexView:
 
     @property
     def live(self) -> FrozenBitMap:
-        if self._live is None:
-            self._live = FrozenBitMap(self.reader.all_doc_ids())
-        return self._live
+        live = self._cols.get("live")
+        if live is None:
+            live = self._cols["live"] = FrozenBitMap(self.reader.all_doc_ids())
+        return live
+
+    @property
+    def names_taught(self) -> bool:
+        """Whether jieba has been given this snapshot's names (``query._teach_names``), in this process."""
+        return bool(self._cols.get("names-taught"))
+
+    @names_taught.setter
+    def names_taught(self, value: bool) -> None:
+        self._cols["names-taught"] = value
 
     def ids(self, field: str, term: str) -> FrozenBitMap:
         key = (field, term)

@@ -86,3 +86,34 @@ def test_result_flags_of_one_answer_do_not_leak_into_the_next(provider, place_do
     first.suggestion, first.help = "别的", True
     again = search("红旗渠")
     assert again.suggestion is None and again.help is False
+
+
+def test_threads_share_what_they_derive_from_one_index_snapshot(app, monkeypatch, provider, place_doc):
+    """Each thread reads through its own searcher, but a search one thread ranked is not ranked again by
+    another: the caches belong to the snapshot (directory and whoosh generation), not to the thread."""
+    import threading
+
+    provider.add(place_doc("A", "红旗渠", body="红旗渠。"), place_doc("B", "红旗渠纪念馆"))
+    provider.reindex()
+    ranked = []
+    original = ev.evaluate
+    monkeypatch.setattr(ev, "evaluate", lambda *a, **k: ranked.append(1) or original(*a, **k))
+    first = search("红旗渠")
+    seen = {}
+
+    def other_thread():
+        with app.test_request_context("/"):
+            seen["ids"] = [h.id for h in search("红旗渠").hits]
+            seen["view"] = _view()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen["ids"] == [h.id for h in first.hits] and len(ranked) == 1
+    assert seen["view"] is not _view() and seen["view"].searcher is not _view().searcher
+    assert seen["view"]._results is _view()._results and seen["view"]._stored is _view()._stored
+
+    provider.add(place_doc("C", "红旗渠旧址"))
+    provider.reindex()
+    assert len(search("红旗渠").hits) == 3 and len(ranked) == 2  # a new snapshot: its own caches
+    assert len(ev._SHARED) <= ev.MAX_SNAPSHOTS
