@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 STORE = "zq.page_cache.store"  # environ key: (cache key, endpoint, route) set by Flask for a storable page
 GENERATION = "zq.page_cache.generation"  # environ key: the content generation read once for this request
 HIT = "zq.page_cache.hit"  # environ key: set when the front answered (tests and the access log read it)
+MISSED = "zq.page_cache.missed"  # environ key: the key the front looked up in vain (Flask need not again)
 PER_REQUEST_HEADERS = frozenset({"content-length", "x-request-id", "date", "server"})
 
 
@@ -124,7 +125,10 @@ class PageCacheFront:
         except Exception:  # a cache outage (Redis down) must not take pages down: Flask renders
             log.warning("page cache: lookup failed", exc_info=True)
             return None
-        return entry if isinstance(entry, Entry) else None
+        if not isinstance(entry, Entry):
+            environ[MISSED] = key
+            return None
+        return entry
 
     def _answer(self, environ: dict, start_response, entry: Entry, started: float) -> Iterable[bytes]:
         environ[HIT] = True

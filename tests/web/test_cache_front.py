@@ -161,3 +161,16 @@ def test_uncached_home_keeps_its_place_counts_only_for_one_content_generation(ap
     assert caching.current_generation() > before
     second = client.get("/").get_data(as_text=True)
     assert "专题 · 2 处" in second
+
+
+def test_a_miss_is_looked_up_once(app, client, monkeypatch):
+    """The front's lookup serves Flask too: one cache read per miss (with Redis, one round trip), and the
+    page is stored under that same key, so the next request is a hit."""
+    backend = caching.cache.cache
+    reads = []
+    original = backend.get
+    monkeypatch.setattr(backend, "get", lambda key: reads.append(key) or original(key))
+    first = client.get("/policies/faq?once=1")
+    assert not _hit(first) and first.status_code == 200 and len(reads) == 1
+    again = client.get("/policies/faq?once=1")
+    assert _hit(again) and len(reads) == 2 and reads[0] == reads[1]
