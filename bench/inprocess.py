@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 WARM = ("home /", "policy article", "place page")  # page_bench's detail pages, also measured from the cache
-ROTATING = "/places/?q= "  # the label of page_bench's row of distinct searches starts so (also with the cache on)
+ROTATING = "/places/?q= "  # page_bench's row of distinct searches (also measured with the cache on)
 CONSTANT = "<!doctype html><html lang=zh-CN><title>bare</title><p>ok</p></html>"
 
 
