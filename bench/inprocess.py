@@ -15,7 +15,11 @@ rendered, per-generation memos warm: what ``after-cold`` measures from outside),
   ETag, compression);
 - ``layout``: that route rendering ``base.html`` with no content;
 - ``warm: …``: the detail pages with the page cache on (``CACHE_URL=simple``), answered by the front
-  (``app/web/front.py``) before Flask: key, generation read, lookup, access line and metrics.
+  (``app/web/front.py``) before Flask: key, generation read, lookup, access line and metrics; and the
+  row of distinct searches with the cache on (each one a miss: lookup, render, store).
+
+page_bench's ``/places/?q= N names`` row asks for a different place name on every request, in turn:
+the per-snapshot caches of repeated searches (``IndexView.result``) do not help it.
 
 Figures are process CPU time (not wall time), the minimum over ``--repeats`` rounds of ``--requests``
 requests, rounds of all pages interleaved, so a busy machine inflates them less; quote the ratios.
