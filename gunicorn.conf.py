@@ -83,7 +83,7 @@ def post_worker_init(worker):
     if os.environ.get("GUNICORN_GC_FREEZE", "1") != "0":
         # Everything loaded so far (modules, jieba's dictionary, templates, the warm-up's caches: ~430k
         # objects) is kept out of the cyclic collector's full passes: a full pass over them took ~160 ms
-        # in process and set the worst latencies under load; ~16 ms without them. Freed by reference
+        # in process, a pause for every thread of the worker; ~16 ms without them. Freed by reference
         # counting as before; only cyclic garbage among them would wait for the worker's recycling.
         gc.freeze()
         worker.log.info("gc: %d objects frozen after the warm-up", gc.get_freeze_count())

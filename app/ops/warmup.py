@@ -32,6 +32,7 @@ def warm_up(app: Flask, budget: float = BUDGET_SECONDS) -> list[tuple[str, int, 
     except Exception:
         log.warning("warm-up: could not list the pages", exc_info=True)
         return []
+    base_url = _base_url(app)
     done = []
     for path in paths:
         if perf_counter() - started > budget:
@@ -39,7 +40,7 @@ def warm_up(app: Flask, budget: float = BUDGET_SECONDS) -> list[tuple[str, int, 
             break
         began = perf_counter()
         try:
-            with app.test_request_context(path, headers={"Accept-Encoding": "gzip"}):
+            with app.test_request_context(path, base_url=base_url, headers={"Accept-Encoding": "gzip"}):
                 status = app.make_response(app.dispatch_request()).status_code
         except HTTPException as exc:
             status = exc.code or 0
@@ -48,4 +49,16 @@ def warm_up(app: Flask, budget: float = BUDGET_SECONDS) -> list[tuple[str, int, 
             status = 0
         done.append((path, status, (perf_counter() - began) * 1000))
     log.info("warm-up: %d page(s) in %.0f ms", len(done), (perf_counter() - started) * 1000)
+    other = [f"{path.split('?')[0]} {status}" for path, status, _ms in done if status != 200]
+    if other:  # e.g. 400 for a host the app does not trust: that page was not warmed
+        log.warning("warm-up: %d page(s) did not answer 200: %s", len(other), ", ".join(other))
     return done
+
+
+def _base_url(app: Flask) -> str:
+    """A URL the app answers to: production trusts only its own host name (``TRUSTED_HOSTS``)."""
+    trusted = app.config.get("TRUSTED_HOSTS") or []
+    host = next((h.lstrip(".") for h in trusted if h.strip(".")), None)
+    if host:
+        return f"https://{host}/"
+    return app.config.get("SITE_URL") or "http://localhost/"

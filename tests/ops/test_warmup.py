@@ -53,3 +53,17 @@ def test_warm_up_stops_at_its_budget(app, caplog):
     caplog.set_level(logging.WARNING)
     assert warm_up(app, budget=0) == []
     assert any("warm-up: stopped after 0 s, 7 page(s) left" in line for line in _lines(caplog))
+
+
+def test_warm_up_works_when_only_the_site_host_is_trusted(app, monkeypatch):
+    """Production answers only to its own host name (TRUSTED_HOSTS): the warm-up asks as that host."""
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["zq.example.gov.cn"])
+    done = warm_up(app)
+    assert done and [status for _path, status, _ms in done] == [200] * len(done)
+
+
+def test_pages_that_do_not_answer_200_are_named(app, caplog, monkeypatch):
+    monkeypatch.setitem(app.view_functions, "hotline.intro", lambda: ("", 404))
+    caplog.set_level(logging.WARNING)
+    warm_up(app)
+    assert any("warm-up: 1 page(s) did not answer 200: /hotline/ 404" in line for line in _lines(caplog))
