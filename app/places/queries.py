@@ -157,8 +157,7 @@ _PAGE_ROW = (
         _places.c.persons,
         _places.c.events,
         _places.c.updated_at,
-        _users.c.id.label("reviewer_id"),
-        _users.c.display_name.label("reviewer"),
+        _users.c.display_name.label("reviewer"),  # NULL without a reviewer (outer join)
         _places.c.reviewed_at,
     )
     .select_from(_places)
@@ -279,7 +278,7 @@ def place_page(code: str) -> PlacePage | None:
         persons=tuple(row.persons or ()),
         events=tuple(row.events or ()),
         updated_at=row.updated_at,
-        reviewer=row.reviewer if row.reviewer_id is not None else None,
+        reviewer=row.reviewer,
         reviewed_at=row.reviewed_at,
         aliases=tuple((kind, tuple(aliases[kind])) for kind in ALIAS_KINDS if kind in aliases),
         sources=tuple(sources),

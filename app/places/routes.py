@@ -127,7 +127,7 @@ def facet_counts():
     )
 
 
-CODE_MAX = 20  # place_names.code is String(20)
+CODE_MAX = PlaceName.__table__.c.code.type.length  # longer codes cannot exist
 
 
 @bp.get("/places/<code>")

@@ -70,6 +70,16 @@ def _snapshot_caches(searcher) -> dict[str, dict]:
         return caches
 
 
+def _remember(cache: dict, key, limit: int, compute):
+    """``cache[key]``, computed on first use; the cache starts afresh once it holds ``limit`` entries."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = compute()
+    return found
+
+
 def union(sets) -> FrozenBitMap:
     sets = list(sets)
     return FrozenBitMap.union(*sets) if sets else EMPTY
@@ -123,30 +133,22 @@ class IndexView:
         self._cols["names-taught"] = value
 
     def ids(self, field: str, term: str) -> FrozenBitMap:
-        key = (field, term)
-        found = self._ids.get(key)
-        if found is None:
-            if len(self._ids) > MAX_CACHED:
-                self._ids.clear()
+        def read() -> FrozenBitMap:
             found = postings.doc_ids(self.reader, field, term)
-            if self.deletions:
-                found &= self.live
-            found = self._ids[key] = FrozenBitMap(found)
-        return found
+            return FrozenBitMap(found & self.live if self.deletions else found)
+
+        return _remember(self._ids, (field, term), MAX_CACHED, read)
 
     def stored_data(self, docnum: int) -> dict:
-        """The stored ``data`` of a document (what a hit shows), decoded once per searcher.
+        """The stored ``data`` of a document (what a hit shows), decoded once per index snapshot.
 
         whoosh decompresses and unpickles a document's stored fields (its whole body included) on every
-        read: ~40 µs each, 20 per results page. Shared by the requests of this thread until the index
-        changes (a new searcher, a new view); callers must not modify it.
+        read: ~40 µs each, 20 per results page. Shared by every request until the index changes; callers
+        must not modify it.
         """
-        found = self._stored.get(docnum)
-        if found is None:
-            if len(self._stored) >= MAX_STORED:
-                self._stored.clear()
-            found = self._stored[docnum] = self.searcher.stored_fields(docnum).get("data") or {}
-        return found
+        return _remember(
+            self._stored, docnum, MAX_STORED, lambda: self.searcher.stored_fields(docnum).get("data") or {}
+        )
 
     def result(self, key: tuple, compute):
         """The answer to one query (``key``: everything that shapes it), computed once per snapshot.
@@ -157,25 +159,18 @@ class IndexView:
         snippets. The answer is the same until the index changes, which makes a new snapshot with caches
         of its own. Callers get the stored object: they copy before changing it.
         """
-        found = self._results.get(key)
-        if found is None:
-            if len(self._results) >= MAX_RESULTS:
-                self._results.clear()
-            found = self._results[key] = compute()
-        return found
+        return _remember(self._results, key, MAX_RESULTS, compute)
 
     def doc_frequency(self, field: str, term: str) -> int:
         """How many documents have ``term`` (deleted ones included): cheap, from the term dictionary."""
-        key = (field, term)
-        found = self._df.get(key)
-        if found is None:
-            if len(self._df) > MAX_CACHED:
-                self._df.clear()
+
+        def read() -> int:
             try:
-                found = self._df[key] = self.reader.doc_frequency(field, term)
+                return self.reader.doc_frequency(field, term)
             except TermNotFound:
-                found = self._df[key] = 0
-        return found
+                return 0
+
+        return _remember(self._df, (field, term), MAX_CACHED, read)
 
     def all_of(self, field: str, terms: list[str]) -> FrozenBitMap:
         """Documents with every one of ``terms`` in ``field``: rarest first, stopping when none are left.
@@ -193,44 +188,32 @@ class IndexView:
         return EMPTY if found is None else found
 
     def prefix_ids(self, field: str, prefix: str) -> FrozenBitMap:
-        key = (field, prefix, "*")
-        found = self._ids.get(key)
-        if found is None:
-            parts = []
-            for n, term in enumerate(self.reader.expand_prefix(field, prefix)):
-                if n >= MAX_PREFIX_TERMS:
-                    break
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                parts.append(self.ids(field, text))
-            found = self._ids[key] = union(parts)
-        return found
+        def read() -> FrozenBitMap:
+            terms = itertools.islice(self.reader.expand_prefix(field, prefix), MAX_PREFIX_TERMS)
+            return union(self.ids(field, t.decode("utf-8") if isinstance(t, bytes) else t) for t in terms)
+
+        return _remember(self._ids, (field, prefix, "*"), MAX_CACHED, read)
 
     def tf(self, field: str, term: str) -> dict:
-        key = (field, term)
-        found = self._tf.get(key)
-        if found is None:
-            if len(self._tf) > MAX_CACHED // 4:
-                self._tf.clear()
-            found = self._tf[key] = postings.frequencies(self.reader, field, term)
-        return found
+        return _remember(
+            self._tf, (field, term), MAX_CACHED // 4, lambda: postings.frequencies(self.reader, field, term)
+        )
 
     def tf_levels(self, field: str, term: str) -> dict:
-        """The documents per term frequency capped at 10 (``min(tf, 10)``, 0 left out), once per searcher."""
-        key = (field, term)
-        levels = self._levels.get(key)
-        if levels is None:
-            if len(self._levels) > MAX_CACHED // 4:
-                self._levels.clear()
+        """The documents per term frequency capped at 10 (``min(tf, 10)``, 0 left out), once per snapshot."""
+
+        def read() -> dict:
             docs: dict = {}
             for doc, freq in self.tf(field, term).items():
                 level = min(freq, 10)
                 if level:
                     docs.setdefault(level, []).append(doc)
-            levels = self._levels[key] = {level: FrozenBitMap(ids) for level, ids in docs.items()}
-        return levels
+            return {level: FrozenBitMap(ids) for level, ids in docs.items()}
+
+        return _remember(self._levels, (field, term), MAX_CACHED // 4, read)
 
     def terms(self, field: str) -> list[str]:
-        """Every term of ``field`` (names for did-you-mean), read once per searcher."""
+        """Every term of ``field`` (names for did-you-mean), read once per index snapshot."""
         key = ("terms", field)
         values = self._cols.get(key)
         if values is None:

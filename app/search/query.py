@@ -7,6 +7,7 @@ raw text). Distress words mark the result for the help card and switch off did-y
 
 import copy
 import difflib
+import functools
 import logging
 import math
 
@@ -224,15 +225,13 @@ def _frozen(value):
 
 def _search_index(groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:
     view = ev.IndexView.for_searcher(state().store.searcher())
+    rank = functools.partial(_rank, view, groups, kinds, filters, page, per_page, sort, near, facets, folded)
     key = (folded, _frozen(groups), tuple(kinds), _frozen(filters), page, per_page, sort, near, tuple(facets))
     try:
         hash(key)
     except TypeError:  # a filter value of an unexpected type: answer without the cache
-        return _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded)
-    stored = view.result(
-        key, lambda: _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded)
-    )
-    return copy.copy(stored)  # search() sets help, suggestion and groups on its answer
+        return rank()
+    return copy.copy(view.result(key, rank))  # search() sets help, suggestion and groups on its answer
 
 
 def _rank(view, groups, kinds, filters, page, per_page, sort, near, facets, folded) -> SearchResult:

@@ -173,18 +173,17 @@ def _bump(connection) -> None:
 
 
 def _touches_public_content(session: Session) -> bool:
-    for obj in chain(session.new, session.dirty, session.deleted):
-        table = getattr(type(obj), "__tablename__", None)
-        if table in PUBLIC_CONTENT_TABLES:
+    dirty = session.dirty  # a property that builds its set on each read
+    for obj in chain(session.new, dirty, session.deleted):
+        if getattr(type(obj), "__tablename__", None) in PUBLIC_CONTENT_TABLES:
             return True
-        shown = PUBLIC_COLUMNS.get(table)
-        if shown and obj in session.dirty and any(_changed(obj, column) for column in shown):
-            return True
-    return False
+    return any(_shown_column_changed(obj) for obj in dirty)
 
 
-def _changed(obj, column: str) -> bool:
-    return inspect(obj).attrs[column].history.has_changes()
+def _shown_column_changed(obj) -> bool:
+    """Whether a changed row of another table (``PUBLIC_COLUMNS``) changed a column public pages show."""
+    shown = PUBLIC_COLUMNS.get(getattr(type(obj), "__tablename__", None))
+    return bool(shown) and any(inspect(obj).attrs[column].history.has_changes() for column in shown)
 
 
 def _after_flush(session: Session, _context) -> None:
