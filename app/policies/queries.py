@@ -1,5 +1,6 @@
 """Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -10,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.policies import indexing
 from app.policies.models import KINDS, TOPICS, Article, ArticleDraft, ArticleLabels, Faq, is_due
-from app.web.time import utcnow
+from app.web.caching import public_memo, public_memo_for
+from app.web.time import as_utc, utcnow
 
 PER_PAGE = 10
 
@@ -124,6 +126,7 @@ def browse_cards(
     year: int | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    now: datetime | None = None,
 ) -> ListPage:
     """``browse_articles`` as cards, in one statement: the total comes with the rows (a window count).
 
@@ -132,7 +135,7 @@ def browse_cards(
     filters = zip(_FILTER_NAMES, (kind, topic, validity, year), strict=True)
     values = {name: value for name, value in filters if value}
     page_stmt, count_stmt = _cards_statements(tuple(name in values for name in _FILTER_NAMES))
-    values["now"] = utcnow()
+    values["now"] = now or utcnow()
     rows = db.session.execute(page_stmt, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     if rows:
         total = rows[0][-1]
@@ -158,11 +161,40 @@ def public_cards_by_slug(slugs: list[str]) -> dict[str, ArticleCard]:
 
 
 def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, page=1, per_page=PER_PAGE):
-    """``list_public_articles`` as cards (the public list page)."""
+    """``list_public_articles`` as cards (the public list page); without search words, kept (``schedule_step``).
+
+    The page kept is shared by every request that asks for it: read it, never change it.
+    """
     if q:
         filters = _search_filters(kind, topic, validity, year)
         return _search_public(q, filters, page, per_page, public_cards_by_slug)
-    return browse_cards(kind, topic, validity, year, page, per_page)
+    now = utcnow()
+    key = (kind, topic, validity, year, page, per_page, schedule_step(now))
+    return public_memo_for(
+        "policies.cards", key, lambda: browse_cards(kind, topic, validity, year, page, per_page, now)
+    )
+
+
+def scheduled_times() -> tuple[datetime, ...]:
+    """When the published articles that are not yet due fall due, earliest first."""
+    stmt = (
+        select(Article.publish_at)
+        .where(Article.published.is_(True), Article.publish_at > utcnow())
+        .order_by(Article.publish_at)
+    )
+    return tuple(as_utc(at) for at in db.session.scalars(stmt))
+
+
+def schedule_step(now: datetime) -> int:
+    """How many of the scheduled articles (as of this content generation) have fallen due by ``now``.
+
+    Lists that compare release times with the clock (the public list, the home page's links, the year
+    filter) are kept under this number as well as the content generation: a scheduled article falls due
+    with no change to any row, so the generation does not move then, but this number does. A kept list is
+    then right from the moment an item falls due, not only once the release check (``services.
+    release_due_articles``, every 30 s) has indexed it and moved the generation.
+    """
+    return bisect_right(public_memo("policies.scheduled", scheduled_times), now)
 
 
 @dataclass(frozen=True, slots=True)

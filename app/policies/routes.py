@@ -6,7 +6,7 @@ from app.policies import queries
 from app.policies.blueprint import bp
 from app.policies.models import KINDS, TOPICS, VALIDITIES
 from app.search import needs_help
-from app.web.caching import public_memo, public_memo_for
+from app.web.caching import public_memo_for
 from app.web.render import render, wants_fragment
 
 Q_MAX = 100
@@ -46,7 +46,9 @@ def list_articles():
         "filters": filters,
         "result": result,
         "help_card": needs_help(filters["q"]),
-        "years": public_memo("policies.years", queries.public_years),
+        "years": public_memo_for(
+            "policies.years", queries.schedule_step(queries.utcnow()), queries.public_years
+        ),
         "kinds": KINDS,
         "topics": TOPICS,
         "validities": VALIDITIES,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.policies import queries, services
+from app.policies import models, queries, services
 from app.web.time import utcnow
 
 
@@ -63,20 +63,45 @@ def test_list_cards_show_badges_number_summary_issuer_and_date(uncached, client,
 
 
 def test_list_page_reads_articles_once(uncached, client, make_article):
-    """The list (with filters, later pages and the htmx fragment) is one statement: rows and total together."""
+    """The list (with filters, later pages and the htmx fragment) is one statement, rows and total together;
+    a page asked for again reads nothing until the content changes."""
     for n in range(12):
         make_article(kind="news", title=f"动态{n:02d}", published_on=date(2024, 1, n + 1))
-    client.get("/policies/")
+    client.get("/policies/?kind=policy")  # the year filter and the schedule are read once per generation
     for url, headers in (
         ("/policies/", {}),
         ("/policies/?kind=news&year=2024", {}),
         ("/policies/?page=2", {"HX-Request": "true"}),
         ("/policies/?topic=彩礼治理", {"HX-Request": "true"}),
     ):
-        with article_reads() as seen:
-            html = client.get(url, headers=headers).get_data(as_text=True)
-        assert "共 12 条" in html or "动态01" in html, url
-        assert len(seen) == 1, (url, seen)
+        for reads in (1, 0):
+            with article_reads() as seen:
+                html = client.get(url, headers=headers).get_data(as_text=True)
+            assert "共 12 条" in html or "动态01" in html, url
+            assert len(seen) == reads, (url, seen)
+    make_article(kind="news", title="新发布的动态", published_on=date(2024, 2, 1))
+    with article_reads() as seen:
+        html = client.get("/policies/").get_data(as_text=True)
+    assert "新发布的动态" in html and "共 13 条" in html and seen
+
+
+def test_remembered_lists_follow_the_clock(uncached, client, make_article, monkeypatch):
+    """A scheduled article joins the remembered list, its year filter and the home page once its time comes,
+    with no change to any row (so before the release check has moved the content generation)."""
+    make_article(kind="news", title="早已发布的动态", published_on=date(2023, 5, 1))
+    future = utcnow() + timedelta(hours=1)
+    make_article(
+        kind="news", title="定时发布的动态", action="schedule", publish_at=future, published_on=date(2026, 5, 1)
+    )
+    for _ in range(2):
+        listing, home = client.get("/policies/").get_data(as_text=True), client.get("/").get_data(as_text=True)
+        assert "定时发布的动态" not in listing + home and '<option value="2026"' not in listing
+    later = utcnow() + timedelta(hours=2)
+    monkeypatch.setattr(queries, "utcnow", lambda: later)
+    monkeypatch.setattr(models, "utcnow", lambda: later)  # the clause of the home page's and the year lists
+    listing, home = client.get("/policies/").get_data(as_text=True), client.get("/").get_data(as_text=True)
+    assert "定时发布的动态" in listing and '<option value="2026"' in listing and "共 2 条" in listing
+    assert "定时发布的动态" in home
 
 
 def test_list_page_past_the_end_still_counts(uncached, client, make_article):
