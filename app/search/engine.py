@@ -169,11 +169,20 @@ def all_documents(st: SearchState) -> list[SearchDocument]:
     return docs
 
 
+# Segments are written as separate files, not whoosh's default compound file. A reader of a compound
+# segment maps it and then copies each part it opens (terms, postings, stored fields) into a private BytesIO:
+# ~50 MB at 10k entries for every searcher, and each gunicorn thread keeps its own, renewed with every index
+# change. Separate files are read through the OS page cache, shared by every thread and worker: one worker's
+# private memory grew by ~33 MB per extra thread before, ~1 MB now, and searches were no slower
+# (bench/README.md, "Sixth round").
+SEGMENT_OPTIONS = {"compound": False}
+
+
 def _write(st: SearchState, items: set[tuple[str, str]]) -> int:
     """Replace ``items`` in the live index (caller holds the write lock). Returns documents written."""
     ix = st.store.open()
     docs = load_documents(st, items)
-    writer = ix.writer(timeout=10.0, delay=0.05)
+    writer = ix.writer(timeout=10.0, delay=0.05, **SEGMENT_OPTIONS)
     _fill_and_commit(writer, docs, delete_uids=(f"{kind}:{ident}" for kind, ident in items))
     return len(docs)
 
@@ -273,7 +282,8 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1, broken=ANY) ->
         seq = outbox_position()  # read before the documents: later changes are replayed, never lost
         docs = all_documents(st)
         path, ix = st.store.new_generation()
-        writer = ix.writer(procs=procs, limitmb=128) if procs > 1 else ix.writer(limitmb=128)
+        options = {"limitmb": 128, **SEGMENT_OPTIONS} | ({"procs": procs} if procs > 1 else {})
+        writer = ix.writer(**options)
         _fill_and_commit(writer, docs)
         st.store.swap(path)
         st.store.set_applied_seq(seq)

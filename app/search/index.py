@@ -373,21 +373,43 @@ class IndexStore:
             self.forget_searcher()
             raise IndexUnavailable("no search index")
         cached = getattr(self._tls, "cached", None)
-        if cached and cached[0] == live and cached[1].up_to_date():
-            return cached[1]
+        if cached and cached.live == live and cached.searcher.up_to_date():
+            return cached.searcher
         # Changed: open a new searcher. Not Searcher.refresh(): it reuses segment readers by segment id
         # and so misses deletions committed into an existing segment (an unpublished entry stays findable).
         self.forget_searcher()
         searcher = self.open().searcher()
-        self._tls.cached = (live, searcher)
+        self._tls.cached = _HeldSearcher(live, searcher)
         return searcher
 
     def forget_searcher(self) -> None:
         cached = getattr(self._tls, "cached", None)
         self._tls.cached = None
         if cached:
+            cached.close()
+
+
+class _HeldSearcher:
+    """A thread's searcher, closed when replaced or when its thread ends.
+
+    A searcher holds open files (segments are plain files, ``engine.SEGMENT_OPTIONS``); a thread's
+    ``threading.local`` values are dropped when the thread ends, and without this its files would wait for
+    the garbage collector (with a ``ResourceWarning``).
+    """
+
+    __slots__ = ("live", "searcher")
+
+    def __init__(self, live: Path, searcher) -> None:
+        self.live = live
+        self.searcher = searcher
+
+    def close(self) -> None:
+        searcher, self.searcher = self.searcher, None
+        if searcher is not None:
             with contextlib.suppress(Exception):
-                cached[1].close()
+                searcher.close()
+
+    __del__ = close
 
 
 _STORES: dict[str, IndexStore] = {}

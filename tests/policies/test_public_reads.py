@@ -91,10 +91,17 @@ def test_remembered_lists_follow_the_clock(uncached, client, make_article, monke
     make_article(kind="news", title="早已发布的动态", published_on=date(2023, 5, 1))
     future = utcnow() + timedelta(hours=1)
     make_article(
-        kind="news", title="定时发布的动态", action="schedule", publish_at=future, published_on=date(2026, 5, 1)
+        kind="news",
+        title="定时发布的动态",
+        action="schedule",
+        publish_at=future,
+        published_on=date(2026, 5, 1),
     )
     for _ in range(2):
-        listing, home = client.get("/policies/").get_data(as_text=True), client.get("/").get_data(as_text=True)
+        listing, home = (
+            client.get("/policies/").get_data(as_text=True),
+            client.get("/").get_data(as_text=True),
+        )
         assert "定时发布的动态" not in listing + home and '<option value="2026"' not in listing
     later = utcnow() + timedelta(hours=2)
     monkeypatch.setattr(queries, "utcnow", lambda: later)

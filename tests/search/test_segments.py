@@ -110,3 +110,23 @@ def test_block_postings_equal_whooshs_own_across_segments_and_deletions(app, cor
         assert not view.all_of(field, [term, "不存在"])
     both = view.ids("title", "烈士") & view.ids("title", "陵园")
     assert both and view.all_of("title", ["烈士", "陵园"]) == both
+
+
+def test_segments_are_separate_files_read_without_private_copies(app, corpus, provider, place_doc):
+    """A rebuild and a later change write plain segment files, not whoosh's compound file: a reader of a
+    compound segment copies each part it opens into private memory (~50 MB at 10k entries), once per
+    thread's searcher. Plain files are read through the OS page cache, shared by all threads and workers."""
+    from whoosh.filedb.structfile import BufferFile
+
+    from app.search.engine import apply_updates
+
+    provider.add(place_doc("ZQ-0010", "新增的红色地名", town="明水街道"))
+    apply_updates(app, {("place", "ZQ-0010")})
+    store = state(app).store
+    ix = store.open()
+    segments = ix._segments()  # noqa: SLF001 - whoosh has no public list of a TOC's segments
+    assert len(segments) >= 1 and not any(segment.is_compound() for segment in segments)
+    assert search("新增的红色地名").total == 1
+    leaves = [leaf for leaf, _offset in store.searcher().reader().leaf_readers()]
+    opened = [f for leaf in leaves for f in (leaf._terms._dbfile, leaf._terms._postfile)]  # noqa: SLF001
+    assert not any(isinstance(f, BufferFile) for f in opened), opened
