@@ -172,9 +172,9 @@ def all_documents(st: SearchState) -> list[SearchDocument]:
 # Segments are written as separate files, not whoosh's default compound file. A reader of a compound
 # segment maps it and then copies each part it opens (terms, postings, stored fields) into a private BytesIO:
 # ~50 MB at 10k entries for every searcher, and each gunicorn thread keeps its own, renewed with every index
-# change. Separate files are read through the OS page cache, shared by every thread and worker: one worker's
-# private memory grew by ~33 MB per extra thread before, ~1 MB now, and searches were no slower
-# (bench/README.md, "Sixth round").
+# change. Separate files are mapped (``index.MappedStorage``): the OS page cache, shared by every thread and
+# worker. One worker's private memory after 2,000 distinct searches: 516 MB before, 270 MB now, with the
+# same searches per second (bench/README.md, "Sixth round").
 SEGMENT_OPTIONS = {"compound": False}
 
 

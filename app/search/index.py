@@ -75,6 +75,8 @@ class MappedStorage(FileStorage):
     threads). A map of the file reads like memory and is the OS page cache itself: shared by every thread
     and worker, never copied into a process (as whoosh's own compound-file reader does). Each open gets its
     own map object, so each thread's reader keeps its own position. Writers create files as before.
+    Segment files are never changed once written (a change writes a new segment; a rebuild a new
+    directory), so a map never sees its file shrink; a removed file stays readable while mapped.
     """
 
     def open_file(self, name, **kwargs):
