@@ -9,7 +9,6 @@ from app.extensions import db
 from app.policies import queries
 from app.policies.models import Article
 from app.policies.services import release_check_due, release_due_articles
-from app.web.caching import public_memo_for
 from app.web.registry import SitemapEntry
 
 log = logging.getLogger(__name__)
@@ -28,9 +27,9 @@ def sitemap_entries():
 def home_context() -> dict:
     """Latest news and in-force policies for the home page (plain values, kept until content changes or a
     scheduled article falls due)."""
-    return public_memo_for(
+    return queries.kept_until_due(
         "policies.home",
-        queries.schedule_step(queries.utcnow()),
+        None,
         lambda: {"news": queries.latest_news(3), "policies": queries.in_force_policies(4)},
     )
 

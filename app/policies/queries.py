@@ -1,9 +1,10 @@
 """Policies read queries: what residents may see (``Article.public_clause``), lists, search, console lists."""
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, extract, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,6 +16,7 @@ from app.web.caching import public_memo, public_memo_for
 from app.web.time import as_utc, utcnow
 
 PER_PAGE = 10
+T = TypeVar("T")
 
 
 def get_public_article(slug: str) -> Article | None:
@@ -126,7 +128,6 @@ def browse_cards(
     year: int | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
-    now: datetime | None = None,
 ) -> ListPage:
     """``browse_articles`` as cards, in one statement: the total comes with the rows (a window count).
 
@@ -135,7 +136,7 @@ def browse_cards(
     filters = zip(_FILTER_NAMES, (kind, topic, validity, year), strict=True)
     values = {name: value for name, value in filters if value}
     page_stmt, count_stmt = _cards_statements(tuple(name in values for name in _FILTER_NAMES))
-    values["now"] = now or utcnow()
+    values["now"] = utcnow()
     rows = db.session.execute(page_stmt, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     if rows:
         total = rows[0][-1]
@@ -168,10 +169,9 @@ def list_public_cards(q: str, kind=None, topic=None, validity=None, year=None, p
     if q:
         filters = _search_filters(kind, topic, validity, year)
         return _search_public(q, filters, page, per_page, public_cards_by_slug)
-    now = utcnow()
-    key = (kind, topic, validity, year, page, per_page, schedule_step(now))
-    return public_memo_for(
-        "policies.cards", key, lambda: browse_cards(kind, topic, validity, year, page, per_page, now)
+    key = (kind, topic, validity, year, page, per_page)
+    return kept_until_due(
+        "policies.cards", key, lambda: browse_cards(kind, topic, validity, year, page, per_page)
     )
 
 
@@ -186,15 +186,20 @@ def scheduled_times() -> tuple[datetime, ...]:
 
 
 def schedule_step(now: datetime) -> int:
-    """How many of the scheduled articles (as of this content generation) have fallen due by ``now``.
-
-    Lists that compare release times with the clock (the public list, the home page's links, the year
-    filter) are kept under this number as well as the content generation: a scheduled article falls due
-    with no change to any row, so the generation does not move then, but this number does. A kept list is
-    then right from the moment an item falls due, not only once the release check (``services.
-    release_due_articles``, every 30 s) has indexed it and moved the generation.
-    """
+    """How many of the scheduled articles (as of this content generation) have fallen due by ``now``."""
     return bisect_right(public_memo("policies.scheduled", scheduled_times), now)
+
+
+def kept_until_due(name: str, key: object, compute: Callable[[], T]) -> T:
+    """``public_memo_for`` for what compares release times with the clock (the public list, the home page's
+    links, the year filter): kept per content generation and per ``schedule_step``.
+
+    A scheduled article falls due with no change to any row, so the generation does not move then, but the
+    step does: a kept list is right from the moment an item falls due, not only once the release check
+    (``services.release_due_articles``, every 30 s) has indexed it and moved the generation. ``compute``
+    reads the clock after the step was taken, so it never lists less than the step says is due.
+    """
+    return public_memo_for(name, (key, schedule_step(utcnow())), compute)
 
 
 @dataclass(frozen=True, slots=True)

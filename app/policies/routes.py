@@ -46,9 +46,7 @@ def list_articles():
         "filters": filters,
         "result": result,
         "help_card": needs_help(filters["q"]),
-        "years": public_memo_for(
-            "policies.years", queries.schedule_step(queries.utcnow()), queries.public_years
-        ),
+        "years": queries.kept_until_due("policies.years", None, queries.public_years),
         "kinds": KINDS,
         "topics": TOPICS,
         "validities": VALIDITIES,

@@ -282,8 +282,7 @@ def rebuild(app: Flask, *, blocking: bool = True, procs: int = 1, broken=ANY) ->
         seq = outbox_position()  # read before the documents: later changes are replayed, never lost
         docs = all_documents(st)
         path, ix = st.store.new_generation()
-        options = {"limitmb": 128, **SEGMENT_OPTIONS} | ({"procs": procs} if procs > 1 else {})
-        writer = ix.writer(**options)
+        writer = ix.writer(procs=procs, limitmb=128, **SEGMENT_OPTIONS)
         _fill_and_commit(writer, docs)
         st.store.swap(path)
         st.store.set_applied_seq(seq)

@@ -221,8 +221,8 @@ class IndexView:
         return values
 
     def names_near(self, text: str, least: int) -> list[str]:
-        """Names (and aliases) of ``text``'s length ±1 sharing at least ``least`` of its characters: the
-        did-you-mean candidates (``spelling.best_name`` compares them).
+        """Names (and aliases) of ``text``'s length ±1 that may share ``least`` of its characters: the
+        did-you-mean candidates (``spelling.best_name`` keeps those that do, and compares them).
 
         Indexed by (character, name length). A name sharing ``least`` of the text's ``k`` characters
         has one of any ``k - least + 1`` of them, so only the lists of the rarest ones are read: a name
@@ -242,7 +242,7 @@ class IndexView:
         for ch in by_size[: max(0, len(chars) - least + 1)]:
             for n in lengths:
                 found.update(dict.fromkeys(index.get((ch, n), ())))
-        return [name for name in found if len(chars & set(name)) >= least]
+        return list(found)
 
     def date_rank(self) -> list[int]:
         """Per document number, its place among the dates (0 = newest; undated documents last)."""
